@@ -75,6 +75,13 @@ struct node {
     unsigned char after_same; /* N_INVERTED right after a section of the same name,
                                * {{#x}}...{{/x}}{{^x}}...{{/x}}: the value it found is
                                * this one's (render_node) */
+    /* Tags that look up a name an earlier tag of the same list looked up
+     * (reuse_names): slots (1..REUSE_SLOTS, 0: none) of render_nodes'
+     * array where a tag leaves what it found, its whole name's value
+     * (keep_full) and its first part's (keep_first), and the slot this
+     * tag takes its value from instead of a lookup (use; use_full: the
+     * whole name's value, else the first part's, the rest looked up). */
+    unsigned char keep_full, keep_first, use, use_full;
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
@@ -907,11 +914,71 @@ static size_t reserve(parser *p, size_t from, size_t to, int blocks_only, size_t
     return n;
 }
 
+/* Slots per node list for values found by one tag and taken by a later
+ * one (node.keep_full ...), and how many earlier tags of the list a tag
+ * compares its name with: a template's chains of flags on one object
+ * ({{#shape.e_string}}KS{{/shape.e_string}}{{#shape.e_integer}}...: the
+ * C target's kind partial has 16) look `shape` up 16 times in the same
+ * context, and some flags twice. Nodes of one list render in one context,
+ * in order, and the cJSON source's values do not change during a render,
+ * so the later tag would find what the earlier one found: a fifth of a
+ * generate's lookups (47 900 of 233 700 for worker-backend). The window
+ * bounds the compile's work on long lists (n * REUSE_WINDOW compares). */
+#define REUSE_SLOTS 8
+#define REUSE_WINDOW 32
+
+/* Whether tag n looks up a name of its own at render time ("." and the
+ * inverted section that takes its section's value do not). */
+static int looks_up(const node *n)
+{
+    return (n->kind == N_VAR || n->kind == N_SECTION || n->kind == N_INVERTED) && n->first != 0 &&
+           !n->after_same;
+}
+
+/* Marks the tags of the list [start, end) that can take their value (or
+ * their first part's) from an earlier tag of the list (node.keep_full). */
+static void reuse_names(node *start, node *end)
+{
+    unsigned char slots = 0;
+    for (node *n = start; n < end; n++) {
+        if (!looks_up(n))
+            continue;
+        node *same = NULL, *first = NULL;
+        int seen = 0;
+        for (node *j = n - 1; j >= start && seen < REUSE_WINDOW && !same; j--) {
+            if (!looks_up(j))
+                continue;
+            seen++;
+            if (j->hash != n->hash || j->first != n->first || memcmp(j->str, n->str, n->first) != 0)
+                continue;
+            if (j->len == n->len && memcmp(j->str, n->str, n->len) == 0)
+                same = j;
+            else if (!first && !j->use_full)
+                first = j; /* it has its first part's value: looked up or taken */
+        }
+        if (same) {
+            /* The value `same` found, or the one it took itself. */
+            unsigned char at = same->use_full ? same->use : same->keep_full;
+            if (!at && slots < REUSE_SLOTS)
+                at = same->keep_full = ++slots;
+            if (at) {
+                n->use = at;
+                n->use_full = 1;
+            }
+        } else if (first) {
+            unsigned char at = first->use ? first->use : first->keep_first;
+            if (!at && slots < REUSE_SLOTS)
+                at = first->keep_first = ++slots;
+            n->use = at;
+        }
+    }
+}
+
 /* Builds tokens [from, to) as one level at b->at, in the room reserve()
  * made for it. */
 static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b)
 {
-    const node *start = b->at;
+    node *start = b->at;
     for (size_t i = from; i < to; i++) {
         tok *t = &p->t[i];
         node *n;
@@ -978,6 +1045,7 @@ static void build(parser *p, size_t from, size_t to, int blocks_only, nodebuf *b
             i = t->match;
         }
     }
+    reuse_names(start, b->at);
     if (b->at > start && p->level > p->maxlvl)
         p->maxlvl = p->level;
 }
@@ -2230,7 +2298,8 @@ static const void *get_name(const rstate *r, const void *v, const char *k, size_
  * part (its length `n`, up to the first dot) is looked up through the stack,
  * the rest only in what it found. Tags know `n` from parsing (a memchr per
  * lookup was 7 M instructions of a generate). */
-static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const node *k, const void **in)
+static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const node *k, const void **in,
+                                              const void **slots)
 {
     const char *name = k->str;
     size_t len = k->len, n = k->first;
@@ -2238,7 +2307,9 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
         return c ? c->v : NULL;
     const void *v = NULL;
     struct mg_tpl_cjson_state *cj = r->cj;
-    if (cj) { /* every tag that looks a name up has a memo (needs_memo) */
+    if (cj && slots && k->use) { /* what an earlier tag of the list found (reuse_names) */
+        v = slots[k->use - 1];
+    } else if (cj) { /* every tag that looks a name up has a memo (needs_memo) */
         for (; c; c = c->up)
             if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
                 break;
@@ -2247,6 +2318,8 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
                 break;
     }
+    if (slots && k->keep_first)
+        slots[k->keep_first - 1] = v;
     if (n == len || !v) /* no dot (most names), or nothing to look in */
         return v;
     const uint32_t *rest = k->rest ? k->rest : k->rest_in;
@@ -2356,10 +2429,11 @@ static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf 
 
 /* lookup_first() for a tag: in strict mode a name the data does not have is an
  * error (*missing set, reported). "." always exists. */
-static ALWAYS_INLINE const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
+static ALWAYS_INLINE const void *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing,
+                                            const void **slots)
 {
     const void *in = NULL;
-    const void *v = lookup_first(r, c, k, &in);
+    const void *v = lookup_first(r, c, k, &in, slots);
     *missing = 0;
     if (!v && r->strict && !(k->len == 1 && k->str[0] == '.')) {
         /* A dotted name that stopped at a part that is null or false is no
@@ -2600,7 +2674,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     *out = NULL;
     if (k->dynamic) {
         const void *in = NULL;
-        const void *v = lookup_first(r, c, k, &in);
+        const void *v = lookup_first(r, c, k, &in, NULL);
         mg_tv_kind vk = v ? kind_of(r, v) : MG_TV_NULL;
         if (vk == MG_TV_STRING || vk == MG_TV_NUMBER) {
             /* valid until the next text(): the partial is found before it renders */
@@ -2703,7 +2777,7 @@ static ALWAYS_INLINE int render_tag(rstate *r, const mg_tpl *t, const node *k, c
  * anything else does (a load and a store of r->steps_left per node were
  * 4 % of the render loop's instructions). */
 static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc,
-                                     const void **seen, long *left)
+                                     const void **seen, long *left, const void **slots)
 {
     if (--*left < 0 || mg_buf_total(&r->out) > r->out_max) {
         r->steps_left = *left;
@@ -2727,12 +2801,20 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
          * need not. */
         if (k->after_same && r->cj) {
             v = *seen;
+        } else if (k->use_full && r->cj && ((v = slots[k->use - 1]) != NULL || !r->strict)) {
+            /* The value an earlier tag of the list found for the same
+             * name (reuse_names). Nothing found, in strict mode, is looked
+             * up again: it is an error unless the name stopped at a null
+             * or false, which only the lookup tells. */
+            *seen = v;
         } else {
             int missing;
-            v = lookup_tag(r, t, k, c, &missing);
+            v = lookup_tag(r, t, k, c, &missing, slots);
             if (missing)
                 return -1;
             *seen = v;
+            if (k->keep_full)
+                slots[k->keep_full - 1] = v;
         }
     }
     if (k->kind == N_VAR) {
@@ -2821,9 +2903,12 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     }
     int rc = 0;
     const void *seen = NULL;
+    /* Values found by tags of this list for later ones (reuse_names): each
+     * slot is written by its tag before any later tag reads it. */
+    const void *slots[REUSE_SLOTS];
     long left = r->steps_left;
     for (const node *k = kids, *end = kids + n; k < end; k++)
-        if (render_node(r, t, k, c, sc, &seen, &left) != 0) {
+        if (render_node(r, t, k, c, sc, &seen, &left, slots) != 0) {
             rc = -1;
             break;
         }
