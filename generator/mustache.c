@@ -145,6 +145,8 @@ struct mg_tpl_set {
     int strict;
     long max_steps;      /* 0: MG_MAX_RENDER_STEPS */
     size_t max_output;   /* 0: MG_MAX_OUTPUT_BYTES */
+    mg_tpl_limits_fn *limits; /* mg_tpl_set_limits_lazy's, until called */
+    void *limits_user;
     set_entry *e;
     size_t n, cap;
 };
@@ -1216,6 +1218,15 @@ void mg_tpl_set_limits(mg_tpl_set *s, long max_steps, size_t max_output)
 {
     s->max_steps = max_steps > MG_MAX_RENDER_STEPS ? max_steps : 0;
     s->max_output = max_output > MG_MAX_OUTPUT_BYTES ? max_output : 0;
+    s->limits = NULL;
+    s->limits_user = NULL;
+}
+
+void mg_tpl_set_limits_lazy(mg_tpl_set *s, mg_tpl_limits_fn *fn, void *user)
+{
+    mg_tpl_set_limits(s, 0, 0);
+    s->limits = fn;
+    s->limits_user = user;
 }
 
 void mg_tpl_set_free(mg_tpl_set *s)
@@ -2749,9 +2760,31 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
 }
 
 /* The bounds of a render, tested before each node: reports and returns -1
- * when node k of t is over them. */
+ * when node k of t is over them; returns 0 when the set's lazy bounds, asked
+ * for here, leave room (r->steps_left raised by their difference). */
 static __attribute__((noinline)) int too_large(rstate *r, const mg_tpl *t, const node *k)
 {
+    mg_tpl_set *s = r->set;
+    if (s && s->limits) {
+        /* The set's bounds, asked for now that a render needs them
+         * (mg_tpl_set_limits_lazy): this render goes on under them, as if
+         * it had begun with them. */
+        long max_steps = 0;
+        size_t max_output = 0;
+        mg_tpl_limits_fn *fn = s->limits;
+        fn(s->limits_user, &max_steps, &max_output);
+        mg_tpl_set_limits(s, max_steps, max_output);
+        if (s->max_steps) {
+            r->steps_left += s->max_steps - r->max_steps;
+            r->max_steps = s->max_steps;
+        }
+        if (s->max_output) {
+            r->max_output = s->max_output;
+            r->out_max = r->max_output > SIZE_MAX - r->start ? SIZE_MAX : r->start + r->max_output;
+        }
+        if (r->steps_left >= 0 && mg_buf_total(&r->out) <= r->out_max)
+            return 0;
+    }
     if (r->steps_left < 0)
         mg_diag_error(r->d, mark_of(t, k),
                       "template expansion too large: over %ld steps (do partials recurse over lists?)",
@@ -2771,8 +2804,8 @@ static ALWAYS_INLINE int render_body(rstate *r, const mg_tpl *t, const node *k, 
     const node *b = k->kids;
     if (k->nkids != 1 || b->kind != N_TEXT || r->rdepth >= RENDER_MAX_DEPTH)
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
-    if (--r->steps_left < 0 || mg_buf_total(&r->out) > r->out_max)
-        return too_large(r, t, b);
+    if ((--r->steps_left < 0 || mg_buf_total(&r->out) > r->out_max) && too_large(r, t, b) < 0)
+        return -1;
     if (b->bol)
         emit_indent(r);
     emit_text(r, b);
@@ -2792,7 +2825,9 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
 {
     if (--*left < 0 || mg_buf_total(&r->out) > r->out_max) {
         r->steps_left = *left;
-        return too_large(r, t, k);
+        if (too_large(r, t, k) < 0)
+            return -1;
+        *left = r->steps_left;
     }
     if (k->bol)
         emit_indent(r);

@@ -99,6 +99,16 @@ void mg_tpl_set_strict(mg_tpl_set *s, int strict);
  * an exponential expansion over small data still stops early. */
 void mg_tpl_set_limits(mg_tpl_set *s, long max_steps, size_t max_output);
 
+/* The same bounds, computed only if a render needs them: the first time a
+ * render with this set goes past MG_MAX_RENDER_STEPS or MG_MAX_OUTPUT_BYTES
+ * (most never do), the set calls fn(user, &max_steps, &max_output) once and
+ * from then on holds what it gave as mg_tpl_set_limits would; that render
+ * goes on under them. fn must give what it would have given when it was set
+ * (the data it sizes must not change meanwhile), and `user` must stay valid
+ * until fn is called or the set's limits are set again. */
+typedef void mg_tpl_limits_fn(void *user, long *max_steps, size_t *max_output);
+void mg_tpl_set_limits_lazy(mg_tpl_set *s, mg_tpl_limits_fn *fn, void *user);
+
 /* Compiles `src` and registers it as partial `name` (replacing nothing: the
  * first registration of a name wins). `path` names it in diagnostics (NULL:
  * use `name`). Returns 0, or -1 after reporting syntax errors. */

@@ -348,6 +348,24 @@ static size_t tree_size(const cJSON *j)
     return n;
 }
 
+/* The render bounds of a target's view (mg_run_render_target), counted only
+ * when a render goes past the fixed ones (mg_tpl_set_limits_lazy): the walk
+ * of the whole view was 1.1 M instructions of a generate of worker-backend,
+ * none of whose renders comes near them. The members the lazy view left out
+ * are counted when the bounds are set. */
+typedef struct render_bounds {
+    const cJSON *view;
+    size_t left_out;
+} render_bounds;
+
+static void bounds_of(void *user, long *max_steps, size_t *max_output)
+{
+    const render_bounds *rb = user;
+    size_t nodes = tree_size(rb->view) + rb->left_out;
+    *max_steps = (long)(nodes * MG_RENDER_STEPS_PER_NODE);
+    *max_output = nodes * MG_OUTPUT_BYTES_PER_NODE;
+}
+
 /* Renders file `f` once per item of its list (per message, type or enum). */
 static void render_items(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *view,
                          mg_view_escapes *esc, watched *w, mg_emit_set *set, mg_diag *d)
@@ -389,9 +407,8 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
     watched_init(w, view, esc);
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
-    size_t nodes = tree_size(view) + mg_view_escapes_left_out(esc);
-    mg_tpl_set_limits(mg_target_partials(t), (long)(nodes * MG_RENDER_STEPS_PER_NODE),
-                      nodes * MG_OUTPUT_BYTES_PER_NODE);
+    render_bounds rb = {view, mg_view_escapes_left_out(esc)};
+    mg_tpl_set_limits_lazy(mg_target_partials(t), bounds_of, &rb);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);
         path_tpl p;
@@ -403,6 +420,9 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
         path_tpl_fini(&p);
     }
     watched_fini(w);
+    /* rb goes out of scope: the set keeps the bounds only if a render asked
+     * for them. */
+    mg_tpl_set_limits_lazy(mg_target_partials(t), NULL, NULL);
     return d->errors > before ? -1 : w->printed_tree;
 }
 
