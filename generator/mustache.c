@@ -1554,6 +1554,10 @@ typedef struct {
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
     int strict;      /* a name the data does not have is an error, not "" */
+    /* Strings escaped go through the cJSON source's memo of plain strings
+     * (emit_value): the source and the escape allow it for the whole
+     * render, told once. */
+    int plain_memo;
     /* The cJSON source whose get `src` is or forwards to unchanged
      * (mg_tpl_source.direct), or NULL: tags then look names up in it
      * directly, with their memos. */
@@ -2627,8 +2631,7 @@ static void emit_value(rstate *r, const void *v, int raw)
      * rendered first, escaped 330 000 strings without it); a render's own
      * (render_top) from its fifth, i.e. never: it would not use what it
      * allocates. (view.c's one-off sources escape nothing: MG_ESCAPE_NONE.) */
-    if (kind == MG_TV_STRING && r->cj && !raw && r->esc != MG_ESCAPE_NONE && r->esc <= MG_ESCAPE_AUTO &&
-        (r->cj->lasting || r->cj->epoch > 4) && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
+    if (kind == MG_TV_STRING && r->plain_memo && !raw && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
         (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
         emit_cj_string(r, v);
         return;
@@ -3008,6 +3011,7 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.out_max = r.max_output > SIZE_MAX - r.start ? SIZE_MAX : r.start + r.max_output;
     r.src = src;
     r.cj = cj;
+    r.plain_memo = cj && esc != MG_ESCAPE_NONE && esc <= MG_ESCAPE_AUTO && (cj->lasting || cj->epoch > 4);
     mg_buf_init(&r.ind);
     mg_buf_init(&r.scratch);
     size_t ent = 0;
