@@ -173,7 +173,8 @@ static void val_byte(mg_yscan *s, char c, size_t times)
 /* Ends the value that started at `off` and emits its scalar event. */
 static void emit_scalar(ys *y, size_t off, int style, int line, int col)
 {
-    val_byte(y->s, '\0', 1);
+    val_reserve(y->s, 1);
+    y->s->val[y->s->vlen++] = '\0';
     mg_yev *e = emit(y, MG_YEV_SCALAR, line, col);
     e->style = (unsigned char)style;
     e->off = off;
@@ -823,13 +824,15 @@ int mg_yscan_run(mg_yscan *s, const char *text, size_t len)
     y.p = y.ls = text;
     y.end = text + len;
     y.na = y.ascii ? y.end : next_high(text, y.end);
-    /* A catalogue has an event per 15 bytes or so: room at once instead of
-     * growing to it by doubling. */
-    if (s->cap < len / 16 + 16) {
+    /* A catalogue has an event per 15 bytes or so, and its values take
+     * less room than its text: room at once instead of growing to it by
+     * doubling, each step copying what is there. */
+    if (s->cap < len / 8 + 16) {
         free(s->ev);
-        s->cap = len / 16 + 16;
+        s->cap = len / 8 + 16;
         s->ev = mg_xmalloc(s->cap * sizeof *s->ev);
     }
+    val_reserve(s, len + 64);
     if (scan_doc(&y) < 0) {
         s->n = 0;
         s->vlen = 0;
