@@ -530,16 +530,23 @@ static int block_indent(const ys *y)
     return -1;
 }
 
-/* A flow collection on one line, p at '[' or '{'. Only sequences of nodes
- * and mappings of "scalar: node" pairs, without empty entries, trailing
- * commas or comments. */
+/* A flow collection, p at '[' or '{'. Only sequences of nodes and mappings
+ * of "scalar: node" pairs (key, ':' and value on one line), without empty
+ * entries or trailing commas. */
 static int scan_flow(ys *y)
 {
-    int base = y->depth;
+    int base = y->depth, plain = 0;
     enum { FIRST, ITEM, AFTER } st = FIRST;
     for (;;) {
-        while (y->p < y->end && *y->p == ' ')
-            y->p++;
+        /* Between tokens a flow collection may go on over lines and
+         * comments, but a line break after a plain scalar would continue
+         * the scalar (multi-line: left to libyaml). */
+        if (st == AFTER && plain) {
+            while (y->p < y->end && *y->p == ' ')
+                y->p++;
+        } else if (y->depth > base && skip_to_token(y) < 0) {
+            return -1;
+        }
         if (y->p >= y->end || *y->p == '\n' || *y->p == '#')
             return -1;
         char c = *y->p;
@@ -553,6 +560,7 @@ static int scan_flow(ys *y)
                 if (y->depth == base)
                     return 0;
                 st = AFTER;
+                plain = 0;
                 continue;
             }
             if (st == AFTER) {
@@ -603,6 +611,7 @@ static int scan_flow(ys *y)
             return -1;
         emit_scalar(y, off, style, line, col);
         st = AFTER;
+        plain = style == MG_YSTYLE_PLAIN;
     }
 }
 
