@@ -3,14 +3,16 @@
  *
  * libyaml's parser was the largest single cost of loading (about 187
  * instructions per input byte); catalogues use a small part of YAML: block
- * mappings and sequences, single-line plain and quoted scalars, literal and
- * folded block scalars, single-line flow collections, comments. For such a
- * text mg_yscan_run fills the whole event stream; for anything else
+ * mappings and sequences (compact "- key: v" and indentless ones too),
+ * single-line plain and quoted scalars, literal and folded block scalars
+ * with any chomping, flow collections, comments, a leading "---". For such
+ * a text mg_yscan_run fills the whole event stream; for anything else
  * (anchors, aliases, tags, directives, '?' keys, tabs, CR line breaks,
- * multi-line plain, quoted or flow nodes, a second document, any syntax
- * error...) it gives up on the whole text and the caller parses it with
- * libyaml, which stays the authority for every diagnostic. The whole text
- * is scanned before any event is used, so giving up leaves nothing behind.
+ * multi-line plain or quoted scalars, indentation indicators, a second
+ * document, any syntax error...) it gives up on the whole text and the
+ * caller parses it with libyaml, which stays the authority for every
+ * diagnostic. The whole text is scanned before any event is used, so
+ * giving up leaves nothing behind.
  *
  * Owns its event array and its value buffer (freed by mg_yscan_fini); the
  * events are valid until the next mg_yscan_run or mg_yscan_fini. Every
@@ -46,7 +48,8 @@ typedef enum {
 typedef struct {
     unsigned char type;  /* mg_yev_type */
     unsigned char style; /* mg_ystyle, scalars only */
-    int line, col;       /* libyaml's start_mark: 0-based, columns in code points */
+    int line, col;       /* libyaml's start_mark: 0-based, columns in code points
+                          * (end events too, though the loader reads only starts) */
     size_t off, len;     /* scalars: the value at mg_yscan.val + off, len bytes */
 } mg_yev;
 

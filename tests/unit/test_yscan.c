@@ -192,6 +192,50 @@ static void yscan_should_match_libyaml_on_small_texts(void)
     }
 }
 
+/* Near the limits: keys around libyaml's 1024 characters (ASCII and two
+ * bytes a character), nesting around the fast path's depth. */
+static void yscan_should_match_libyaml_at_the_limits(void)
+{
+    char *t = mg_xmalloc(16384); /* the deepest mapping: 132 lines indented 0..131 */
+    for (size_t n = 1010; n <= 1030; n += 2) {
+        for (int wide = 0; wide < 2; wide++) {
+            size_t k = 0;
+            memcpy(t + k, "- ", 2);
+            k += 2;
+            for (size_t i = 0; i < n; i++) {
+                if (wide)
+                    t[k++] = '\xc3', t[k++] = '\xa9';
+                else
+                    t[k++] = 'k';
+            }
+            memcpy(t + k, ": v\n", 4);
+            k += 4;
+            check_text("long key", t, k);
+            check_text("long flow key", t + 2, k - 2); /* then as a root mapping */
+        }
+    }
+    for (int depth = 120; depth <= 132; depth += 4) {
+        size_t k = 0;
+        for (int i = 0; i < depth; i++) {
+            memset(t + k, ' ', (size_t)i);
+            k += (size_t)i;
+            memcpy(t + k, "a:\n", 3);
+            k += 3;
+        }
+        t[k - 1] = ' ';
+        t[k++] = 'b';
+        t[k++] = '\n';
+        check_text("deep mapping", t, k);
+        k = 0;
+        for (int i = 0; i < depth; i++)
+            t[k++] = '[';
+        for (int i = 0; i < depth; i++)
+            t[k++] = ']';
+        check_text("deep flow", t, k);
+    }
+    free(t);
+}
+
 /* xorshift64*: the same mutations on every run. */
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 static uint64_t rnd(void)
@@ -353,6 +397,7 @@ int main(void)
 {
     mg_yscan_init(&scan);
     RUN(yscan_should_match_libyaml_on_small_texts);
+    RUN(yscan_should_match_libyaml_at_the_limits);
     RUN(yscan_should_match_libyaml_on_the_repository_and_mutations);
     mg_yscan_fini(&scan);
     return unit_done();
