@@ -18,6 +18,11 @@
  * by (object, key), so loading stays linear in the size of the input.
  *
  * Columns count characters (code points), as libyaml does, 1-based.
+ *
+ * YAML goes first through yscan.c, which gives libyaml's events for the
+ * subset catalogues are written in at a fraction of its cost, and through
+ * libyaml when yscan gives up; one switch (yaml_event) builds the tree from
+ * either.
  */
 #include "load.h"
 
@@ -38,6 +43,7 @@
 #include "hmap.h"
 #include "text.h"
 #include "util.h"
+#include "yscan.h"
 
 /* -------------------------------------------------------------- member table */
 
@@ -1042,16 +1048,16 @@ static cJSON *resolve_plain(const char *s)
  * text plus malloc's header for every string of a document, which live as
  * long as the model does: at 10 000 messages the copy is tens of megabytes
  * smaller, for one allocation and one free per string. */
-static cJSON *string_node_copy(const yaml_event_t *ev)
+static cJSON *string_node_copy(const char *v, size_t length)
 {
     cJSON *n = cJSON_CreateNull();
     if (!n)
         abort();
-    size_t len = ev->data.scalar.length + 1; /* parse_yaml has refused NUL bytes */
+    size_t len = length + 1; /* parse_yaml has refused NUL bytes */
     char *s = cJSON_malloc(len);
     if (!s)
         abort();
-    memcpy(s, ev->data.scalar.value, len);
+    memcpy(s, v, len);
     n->type = cJSON_String;
     n->valuestring = s;
     return n;
@@ -1086,24 +1092,82 @@ static void event_free(yaml_event_t *ev)
     }
 }
 
+/* An event as the tree builder sees it, from libyaml or from yscan.c. The
+ * strings are borrowed from the source's event. */
+typedef struct {
+    mg_yev_type type;
+    int style;          /* mg_ystyle (libyaml's numbers), scalars */
+    int line, col;      /* the start mark, 1-based */
+    const char *value;  /* scalars: `len` bytes and a NUL; aliases: the anchor name */
+    size_t len;
+    const char *tag, *anchor; /* libyaml only */
+} yevent;
+
+_Static_assert((int)MG_YSTYLE_PLAIN == (int)YAML_PLAIN_SCALAR_STYLE &&
+                   (int)MG_YSTYLE_SINGLE == (int)YAML_SINGLE_QUOTED_SCALAR_STYLE &&
+                   (int)MG_YSTYLE_DOUBLE == (int)YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+                   (int)MG_YSTYLE_LITERAL == (int)YAML_LITERAL_SCALAR_STYLE &&
+                   (int)MG_YSTYLE_FOLDED == (int)YAML_FOLDED_SCALAR_STYLE,
+               "mg_ystyle uses libyaml's numbers");
+
+static void yevent_from_libyaml(yevent *e, const yaml_event_t *ev)
+{
+    memset(e, 0, sizeof *e);
+    e->line = (int)ev->start_mark.line + 1;
+    e->col = (int)ev->start_mark.column + 1;
+    switch (ev->type) {
+    case YAML_STREAM_START_EVENT: e->type = MG_YEV_STREAM_START; break;
+    case YAML_STREAM_END_EVENT: e->type = MG_YEV_STREAM_END; break;
+    case YAML_DOCUMENT_START_EVENT: e->type = MG_YEV_DOC_START; break;
+    case YAML_DOCUMENT_END_EVENT: e->type = MG_YEV_DOC_END; break;
+    case YAML_SEQUENCE_END_EVENT: e->type = MG_YEV_SEQ_END; break;
+    case YAML_MAPPING_END_EVENT: e->type = MG_YEV_MAP_END; break;
+    case YAML_SCALAR_EVENT:
+        e->type = MG_YEV_SCALAR;
+        e->style = (int)ev->data.scalar.style;
+        e->value = (const char *)ev->data.scalar.value;
+        e->len = ev->data.scalar.length;
+        e->tag = (const char *)ev->data.scalar.tag;
+        e->anchor = (const char *)ev->data.scalar.anchor;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        e->type = MG_YEV_SEQ_START;
+        e->tag = (const char *)ev->data.sequence_start.tag;
+        e->anchor = (const char *)ev->data.sequence_start.anchor;
+        break;
+    case YAML_MAPPING_START_EVENT:
+        e->type = MG_YEV_MAP_START;
+        e->tag = (const char *)ev->data.mapping_start.tag;
+        e->anchor = (const char *)ev->data.mapping_start.anchor;
+        break;
+    case YAML_ALIAS_EVENT:
+        e->type = MG_YEV_ALIAS;
+        e->value = (const char *)ev->data.alias.anchor;
+        break;
+    default:
+        e->type = 0;
+        break;
+    }
+}
+
 /* Builds the node for a scalar event. Explicit tags: !!str (and the
  * non-specific "!") force a string; other tags resolve as plain. */
-static cJSON *scalar_node(yaml_event_t *ev, int *quoted)
+static cJSON *scalar_node(const yevent *ev, int *quoted)
 {
-    const char *v = (const char *)ev->data.scalar.value;
-    const char *tag = (const char *)ev->data.scalar.tag;
-    int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    const char *v = ev->value;
+    const char *tag = ev->tag;
+    int plain = ev->style == MG_YSTYLE_PLAIN;
     *quoted = !plain;
     if (tag && (strcmp(tag, YAML_STR_TAG) == 0 || strcmp(tag, "!") == 0))
-        return string_node_copy(ev);
+        return string_node_copy(v, ev->len);
     if (!plain)
-        return string_node_copy(ev);
+        return string_node_copy(v, ev->len);
     /* Most plain scalars are words: every null, bool, number, infinity and
      * NaN of the core schema is empty or starts with one of these
      * characters, so the others are strings without resolve_plain's 25
      * comparisons. */
     if (v[0] && !strchr("~nNtTfF0123456789-+.", v[0]))
-        return string_node_copy(ev);
+        return string_node_copy(v, ev->len);
     return resolve_plain(v);
 }
 
@@ -1284,142 +1348,170 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
         builder_error(b, line, col, "YAML: %s", problem);
 }
 
+/* Builds the tree from one event. Returns 1 at the end of the stream. */
+static int yaml_event(yparser *y, const yevent *ev, int *docs)
+{
+    builder *b = y->b;
+    int line = ev->line, col = ev->col;
+    yframe *f = ytop(y);
+    int want_key = f && f->is_map && !f->key;
+    switch (ev->type) {
+    case MG_YEV_STREAM_END:
+        return 1;
+    case MG_YEV_DOC_START:
+        if (++*docs > 1)
+            builder_error(b, line, col,
+                          "a second document in the file (msggen reads one document per file; split it at the '---')");
+        break;
+    case MG_YEV_SCALAR: {
+        const char *v = ev->value;
+        if (strlen(v) != ev->len) {
+            builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
+            break;
+        }
+        if (want_key && ev->style == MG_YSTYLE_PLAIN && strcmp(v, "<<") == 0) {
+            /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
+             * plain key would silently drop the merge the author meant. */
+            builder_error(b, line, col,
+                          "merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
+            break;
+        }
+        if (want_key) {
+            char *name = intern_name(v);
+            const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name);
+            if (dup) {
+                const pos_ent *de = postab_get(b->pos, dup);
+                builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
+                              de ? de->kline : 0, de ? pos_col(b->pos, de, 1) : 0);
+                break;
+            }
+            f->key = name;
+            f->kline = line;
+            f->kcol = col;
+            break;
+        }
+        int quoted;
+        cJSON *n = scalar_node(ev, &quoted);
+        yattach(y, n, line, col, quoted, 0);
+        if (ev->anchor)
+            anchors_set(&y->anchors, ev->anchor, n)->complete = 1;
+        break;
+    }
+    case MG_YEV_SEQ_START:
+    case MG_YEV_MAP_START: {
+        int is_map = ev->type == MG_YEV_MAP_START;
+        if (want_key) {
+            builder_error(b, line, col, "a mapping key must be a scalar, not a %s", is_map ? "mapping" : "sequence");
+            break;
+        }
+        if (y->depth >= MG_MAX_NESTING) {
+            builder_error(b, line, col,
+                          "nesting deeper than %d levels (flatten the document or split it with $ref)",
+                          MG_MAX_NESTING);
+            break;
+        }
+        cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
+        if (yattach(y, n, line, col, 0, 0) < 0) {
+            builder_error(b, line, col, "a second root node in the document");
+            break;
+        }
+        size_t ai = 0;
+        if (ev->anchor)
+            ai = mg_hmap_index(&y->anchors, anchors_set(&y->anchors, ev->anchor, n)) + 1;
+        ypush(y, n, is_map, ai);
+        break;
+    }
+    case MG_YEV_SEQ_END:
+    case MG_YEV_MAP_END:
+        if (f) {
+            anchor_ent *ae = f->anchor ? mg_hmap_at(&y->anchors, f->anchor - 1) : NULL;
+            if (ae && ae->node == f->node)
+                ae->complete = 1;
+            y->depth--;
+        }
+        break;
+    case MG_YEV_ALIAS: {
+        const char *name = ev->value;
+        if (want_key) {
+            builder_error(b, line, col, "an alias cannot be a mapping key here ('*%s'); write the key out", name);
+            break;
+        }
+        anchor_ent *ae = mg_hmap_get_str(&y->anchors, name);
+        if (!ae) {
+            builder_error(b, line, col, "undefined alias '*%s' (define the anchor '&%s' before it)", name, name);
+            break;
+        }
+        if (!ae->complete) {
+            builder_error(b, line, col,
+                          "alias '*%s' refers to a node that contains it (recursive data cannot be loaded)", name);
+            break;
+        }
+        cJSON *n = copy_alias(y, ae->node, NULL, 0, y->depth, line, col);
+        if (!n)
+            break;
+        /* The copy's root carries the alias's own position. */
+        const pos_ent *pe = postab_get(b->pos, n);
+        int quoted = pe ? pe->quoted : 0;
+        yattach(y, n, line, col, quoted, 1);
+        break;
+    }
+    default:
+        break;
+    }
+    return 0;
+}
+
 /* libyaml gets the text after any byte order mark, so that columns on the
- * first line match the JSON parser's. */
+ * first line match the JSON parser's. yscan.c gets it first: its events are
+ * libyaml's for the text it takes, and when it gives up nothing has been
+ * built yet. */
 static cJSON *parse_yaml(builder *b, size_t start)
 {
     b->ystart = start;
-    yaml_parser_t ps;
-    if (!yaml_parser_initialize(&ps))
-        abort();
-    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text + start, b->len - start);
-    yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
     yparser y;
     memset(&y, 0, sizeof y);
     y.b = b;
     mg_hmap_init_str(&y.anchors, sizeof(anchor_ent));
-    int docs = 0, done = 0;
-    while (!done && !b->failed) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&ps, &ev)) {
-            yaml_syntax_error(b, &ps);
-            break;
+    int docs = 0;
+    mg_yscan fast;
+    mg_yscan_init(&fast);
+    if (mg_yscan_run(&fast, b->text + start, b->len - start) == 0) {
+        for (size_t i = 0; i < fast.n && !b->failed; i++) {
+            const mg_yev *fe = &fast.ev[i];
+            yevent ev;
+            ev.type = fe->type;
+            ev.style = fe->style;
+            ev.line = fe->line + 1;
+            ev.col = fe->col + 1;
+            ev.value = fast.val + fe->off;
+            ev.len = fe->len;
+            ev.tag = ev.anchor = NULL;
+            if (yaml_event(&y, &ev, &docs))
+                break;
         }
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        yframe *f = ytop(&y);
-        int want_key = f && f->is_map && !f->key;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++docs > 1)
-                builder_error(b, line, col,
-                              "a second document in the file (msggen reads one document per file; split it at the '---')");
-            break;
-        case YAML_SCALAR_EVENT: {
-            const char *v = (const char *)ev.data.scalar.value;
-            if (strlen(v) != ev.data.scalar.length) {
-                builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
+    } else {
+        yaml_parser_t ps;
+        if (!yaml_parser_initialize(&ps))
+            abort();
+        yaml_parser_set_input_string(&ps, (const unsigned char *)b->text + start, b->len - start);
+        yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+        int done = 0;
+        while (!done && !b->failed) {
+            yaml_event_t lev;
+            if (!yaml_parser_parse(&ps, &lev)) {
+                yaml_syntax_error(b, &ps);
                 break;
             }
-            if (want_key && ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(v, "<<") == 0) {
-                /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
-                 * plain key would silently drop the merge the author meant. */
-                builder_error(b, line, col,
-                              "merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
-                break;
-            }
-            if (want_key) {
-                char *name = intern_name(v);
-                const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name);
-                if (dup) {
-                    const pos_ent *de = postab_get(b->pos, dup);
-                    builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
-                                  de ? de->kline : 0, de ? pos_col(b->pos, de, 1) : 0);
-                    break;
-                }
-                f->key = name;
-                f->kline = line;
-                f->kcol = col;
-                break;
-            }
-            int quoted;
-            cJSON *n = scalar_node(&ev, &quoted);
-            yattach(&y, n, line, col, quoted, 0);
-            if (ev.data.scalar.anchor)
-                anchors_set(&y.anchors, (const char *)ev.data.scalar.anchor, n)->complete = 1;
-            break;
+            yevent ev;
+            yevent_from_libyaml(&ev, &lev);
+            done = yaml_event(&y, &ev, &docs);
+            event_free(&lev);
         }
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            if (want_key) {
-                builder_error(b, line, col, "a mapping key must be a scalar, not a %s",
-                              ev.type == YAML_MAPPING_START_EVENT ? "mapping" : "sequence");
-                break;
-            }
-            if (y.depth >= MG_MAX_NESTING) {
-                builder_error(b, line, col,
-                              "nesting deeper than %d levels (flatten the document or split it with $ref)",
-                              MG_MAX_NESTING);
-                break;
-            }
-            int is_map = ev.type == YAML_MAPPING_START_EVENT;
-            cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
-            if (yattach(&y, n, line, col, 0, 0) < 0) {
-                builder_error(b, line, col, "a second root node in the document");
-                break;
-            }
-            const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
-                                               : ev.data.sequence_start.anchor;
-            size_t ai = 0;
-            if (anchor)
-                ai = mg_hmap_index(&y.anchors, anchors_set(&y.anchors, (const char *)anchor, n)) + 1;
-            ypush(&y, n, is_map, ai);
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (f) {
-                anchor_ent *ae = f->anchor ? mg_hmap_at(&y.anchors, f->anchor - 1) : NULL;
-                if (ae && ae->node == f->node)
-                    ae->complete = 1;
-                y.depth--;
-            }
-            break;
-        case YAML_ALIAS_EVENT: {
-            const char *name = (const char *)ev.data.alias.anchor;
-            if (want_key) {
-                builder_error(b, line, col, "an alias cannot be a mapping key here ('*%s'); write the key out", name);
-                break;
-            }
-            anchor_ent *ae = mg_hmap_get_str(&y.anchors, name);
-            if (!ae) {
-                builder_error(b, line, col, "undefined alias '*%s' (define the anchor '&%s' before it)", name, name);
-                break;
-            }
-            if (!ae->complete) {
-                builder_error(b, line, col,
-                              "alias '*%s' refers to a node that contains it (recursive data cannot be loaded)", name);
-                break;
-            }
-            cJSON *n = copy_alias(&y, ae->node, NULL, 0, y.depth, line, col);
-            if (!n)
-                break;
-            /* The copy's root carries the alias's own position. */
-            const pos_ent *pe = postab_get(b->pos, n);
-            int quoted = pe ? pe->quoted : 0;
-            yattach(&y, n, line, col, quoted, 1);
-            break;
-        }
-        default:
-            break;
-        }
-        event_free(&ev);
+        yaml_parser_delete(&ps);
     }
+    mg_yscan_fini(&fast);
     free(y.stack);
     mg_hmap_fini(&y.anchors);
-    yaml_parser_delete(&ps);
     cJSON *root = b->root;
     b->root = NULL;
     if (b->failed) {
