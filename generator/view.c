@@ -196,6 +196,7 @@ typedef struct vctx {
     uint64_t lz_ok;           /* with lazy: the lz_names add_const leaves out (no escape reads them) */
     uint64_t lz_kept;         /* the lz_names kept_name keeps */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
+    struct ti_memo *ti_memo;  /* type_info_members's batches by their facts (TI_MEMO), or NULL */
 } vctx;
 
 typedef struct kc_ent {
@@ -854,6 +855,7 @@ static cJSON *lines_new(const char *text)
  * texts), `doc` and `doc_lines` refer to the same. These members were a
  * quarter of the types' string nodes, made again for every target. */
 static void add_no_description(vctx *v, cJSON *o);
+static void add_has_description(vctx *v, cJSON *o);
 static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
@@ -868,7 +870,7 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
         e->safe_len = strlen(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
-    ADD_KEPT_BOOL(v, o, "has_description", 1);
+    add_has_description(v, o);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
         return;
@@ -2666,8 +2668,9 @@ static void add_position(vctx *v, cJSON *it, int first, int last)
  * lazy view, instead of add_const's per-member work. */
 typedef struct lz_batch {
     lz_desc d;
-    size_t n; /* constants added (lz_members counts each) */
-    int on;   /* a lazy view */
+    size_t n;    /* constants added (lz_members counts each) */
+    int on;      /* a lazy view */
+    int members; /* constants that went to add_const instead (a node or a chain) */
 } lz_batch;
 
 static inline void lzb_init(const vctx *v, lz_batch *b)
@@ -2684,6 +2687,7 @@ __attribute__((always_inline)) static inline void lzb_add(vctx *v, lz_batch *b, 
         lz_desc_set(&b->d, id, val);
         b->n++;
     } else {
+        b->members++;
         add_const(v, o, lz_names[id], val);
     }
 }
@@ -2718,6 +2722,20 @@ static void add_no_description(vctx *v, cJSON *o)
         lzb_add(v, &b, o, LZ_doc, cJSON_NULL);
     if (v->lz_kept >> LZ_doc_lines & 1)
         lzb_add(v, &b, o, LZ_doc_lines, cJSON_Array);
+    lzb_done(v, &b, o);
+}
+
+/* add_model_description's has_description (true) when kept: in a batch, as
+ * add_no_description's constants (add_const's lookup of the name's class,
+ * per description and target, cost twice as much). */
+static void add_has_description(vctx *v, cJSON *o)
+{
+    if (!(v->lz_kept >> LZ_has_description & 1))
+        return;
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
+    lzb_add(v, &b, o, LZ_has_description, cJSON_True);
     lzb_done(v, &b, o);
 }
 
@@ -3493,11 +3511,88 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
  * recursion flag), or NULL. */
 static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner);
 
+/* A type info's batch of constants (type_info_members) is a function of a
+ * few facts of its reference (ti_facts) and of the view (lz_direct,
+ * lz_ok, lz_kept, keep, info_flag: the same for a whole build): made once
+ * per view for each set of facts, instead of thirty tests and bit sets per
+ * type info (142 000 type infos at 1 000 messages, a few dozen sets of
+ * facts). Only batches with no constant left to add_const are kept: those
+ * make members or chains, which a copy of the bits would not. */
+#define TI_MEMO 256
+typedef struct ti_memo {
+    uint32_t facts; /* 0: an empty slot (the facts always have TI_USED) */
+    lz_desc d;
+    size_t n;
+} ti_memo;
+
+enum {
+    TI_USED = 1u << 0,
+    TI_NULLABLE = 1u << 1,
+    TI_FORMAT = 1u << 2,
+    TI_ITEMS = 1u << 3,
+    TI_REC = 1u << 4,
+    TI_LITERAL = 1u << 5,
+    TI_TUPLE = 1u << 6,
+    TI_NTUPLE = 1u << 7,
+    TI_TUPLE_REST = 1u << 8,
+    TI_TUPLE_EXACT = 1u << 9,
+    TI_KEY_PATTERN = 1u << 10,
+    TI_ENUM = 1u << 11,
+    TI_KIND_SHIFT = 12, /* r->kind: 4 bits */
+    TI_REF_SHIFT = 16   /* the referred type's kind + 1, or 0: 3 bits */
+};
+
+/* Every fact of `r` that a test of type_info_members's batch reads: two
+ * references with the same facts get the same constants. */
+static uint32_t ti_facts(const mg_typeref *r, int rec, int literal, int tuple_exact, int has_enum)
+{
+    uint32_t f = TI_USED | (uint32_t)r->kind << TI_KIND_SHIFT;
+    if (r->kind == MG_KIND_REF)
+        f |= ((uint32_t)r->ref->kind + 1) << TI_REF_SHIFT;
+    f |= r->nullable ? TI_NULLABLE : 0;
+    f |= r->format ? TI_FORMAT : 0;
+    f |= r->items ? TI_ITEMS : 0;
+    f |= rec ? TI_REC : 0;
+    f |= literal ? TI_LITERAL : 0;
+    f |= r->tuple ? TI_TUPLE : 0;
+    f |= r->ntuple > 0 ? TI_NTUPLE : 0;
+    f |= r->tuple && r->tuple_rest ? TI_TUPLE_REST : 0;
+    f |= tuple_exact ? TI_TUPLE_EXACT : 0;
+    f |= r->key_pattern ? TI_KEY_PATTERN : 0;
+    f |= has_enum ? TI_ENUM : 0;
+    return f;
+}
+
 /* type_info but its printed `type`. */
 static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
+    /* What the constants depend on, first: with them, the batch may be
+     * known already (ti_memo). */
+    int is_ref = r->kind == MG_KIND_REF;
+    /* A member that leads back to its owner needs indirection in languages
+     * with value types (a pointer in C). */
+    int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
+    /* A string const is a literal type (TS "heartbeat", Python
+     * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
+     * the quotes of their language. */
+    const cJSON *cv = mg_json_get(r->constraints, "const");
+    int literal = cJSON_IsString(cv);
+    const cJSON *mi = mg_json_get(r->constraints, "minItems");
+    int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
+    int tuple_exact = r->tuple && !r->tuple_rest && min_items >= r->ntuple;
+    const cJSON *en = mg_json_get(r->constraints, "enum");
+    ti_memo *memo = NULL;
+    uint32_t facts = 0;
+    if (v->lz_direct) {
+        if (!v->ti_memo)
+            v->ti_memo = mg_xcalloc(TI_MEMO, sizeof *v->ti_memo);
+        facts = ti_facts(r, rec, literal, tuple_exact, en != NULL);
+        memo = &v->ti_memo[mg_hash_words(0, &facts, sizeof facts) & (TI_MEMO - 1)];
+    }
+    /* fill: the batch is made here (else it is the memo's). */
+    int fill = !memo || memo->facts != facts;
     /* Its constants in a batch: thirty a type info, a third of a view's. */
     lz_batch b;
     lzb_init(v, &b);
@@ -3505,59 +3600,55 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
     static const int is_kind[] = {LZ_is_any,     LZ_is_null, LZ_is_string, LZ_is_integer, LZ_is_number,
                                   LZ_is_boolean, LZ_is_ref,  LZ_is_array,  LZ_is_map};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
-                                                 r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
-    int is_ref = r->kind == MG_KIND_REF;
     /* The flags of the type it refers to: the view stage reads those of `ref`
      * and of type items, never these, so only the templates' names count. */
     const mg_type *rt = is_ref ? r->ref : NULL;
     static const int flag_keys[] = {LZ_is_object, LZ_is_enum, LZ_is_union, LZ_is_alias};
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
-    for (int i = 0; i < 4; i++)
-        if (!v->keep || v->info_flag[i])
-            lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
-    LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
+    if (fill) {
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+                                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
+        for (int i = 0; i < 4; i++)
+            if (!v->keep || v->info_flag[i])
+                lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
+        LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
+    }
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_format, cJSON_NULL);
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
-    /* A member that leads back to its owner needs indirection in languages
-     * with value types (a pointer in C). */
-    int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
     /* ref, items and values are null when they do not apply: a lookup of
      * items.is_ref must stop here, not find an enclosing type's items. */
     if (is_ref)
         add_cs(o, "ref", ref_obj(v, r->ref));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_ref, cJSON_NULL);
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
-        else
+        else if (fill)
             lzb_add(v, &b, o, LZ_values, cJSON_NULL);
-    } else {
+    } else if (fill) {
         lzb_add(v, &b, o, LZ_items, cJSON_NULL);
         lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     }
-    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
-    /* A string const is a literal type (TS "heartbeat", Python
-     * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
-     * the quotes of their language. */
-    const cJSON *cv = mg_json_get(r->constraints, "const");
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, cJSON_IsString(cv));
-    if (cJSON_IsString(cv))
+    if (fill) {
+        LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, literal);
+    }
+    if (literal)
         add_cs(o, "literal", model_str(v, cv->valuestring));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_literal, cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
-    const cJSON *mi = mg_json_get(r->constraints, "minItems");
-    int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
     if (r->ntuple > 0) {
         cJSON *tuple = cJSON_CreateArray();
         for (int i = 0; i < r->ntuple; i++) {
@@ -3567,20 +3658,30 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         }
         number_list_v(v, tuple);
         add_cs(o, "tuple", tuple);
-    } else {
+    } else if (fill) {
         lzb_add(v, &b, o, LZ_tuple, cJSON_Array);
     }
-    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
-    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, r->tuple && !r->tuple_rest && min_items >= r->ntuple);
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
+    if (fill) {
+        LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
+        LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, tuple_exact);
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
+    }
     if (r->key_pattern)
         ADD_KEPT(v, o, "key_pattern", model_str(v, r->key_pattern));
-    else if (kept_name(v, "key_pattern"))
+    else if (fill && kept_name(v, "key_pattern"))
         lzb_add(v, &b, o, LZ_key_pattern, cJSON_NULL);
-    const cJSON *en = mg_json_get(r->constraints, "enum");
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    if (!fill) {
+        b.d = memo->d;
+        b.n = memo->n;
+    } else if (memo && !b.members) {
+        memo->facts = facts;
+        memo->d = b.d;
+        memo->n = b.n;
+    }
     lzb_done(v, &b, o);
     add_constraints(v, o, r->constraints);
     return o;
@@ -5021,6 +5122,7 @@ static void vctx_fini(vctx *v)
     if (v->kc_names_init)
         mg_hmap_fini(&v->kc_names);
     free(v->kc_const);
+    free(v->ti_memo);
     mg_exgen_free(v->exgen);
     if (v->keep)
         mg_hmap_fini(&v->kept_cache);
