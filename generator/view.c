@@ -197,6 +197,11 @@ typedef struct vctx {
     uint64_t lz_kept;         /* the lz_names kept_name keeps */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
     struct ti_memo *ti_memo;  /* type_info_members's batches by their facts (TI_MEMO), or NULL */
+#define DESC_OUTS 8
+    int ndesc_outs;           /* with lazy: a missing description and what escapes make of it
+                               * are constants (add_no_description); -1: not so */
+    const char *desc_out_key[DESC_OUTS]; /* the names escapes add beside `description` (interned) */
+    int desc_out_id[DESC_OUTS];          /* and their numbers in lz_names, or -1 */
 } vctx;
 
 typedef struct kc_ent {
@@ -2713,7 +2718,27 @@ static void add_no_description(vctx *v, cJSON *o)
     lz_batch b;
     lzb_init(v, &b);
     b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
-    lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    if (b.on && v->ndesc_outs > 0) {
+        /* An escape reads `description`, so add_const would make a null
+         * node of it (a lazy view makes escaped members from members), and
+         * the escapes' null beside it when read. Both are known: null
+         * (add_escapes makes null of null), so both are constants
+         * (desc_outs_init says when no other member could give them):
+         * a node per type, field and message without a description and
+         * target. */
+        lz_desc_set(&b.d, LZ_description, cJSON_NULL);
+        b.n++;
+        for (int i = 0; i < v->ndesc_outs; i++) {
+            if (v->desc_out_id[i] >= 0) {
+                lz_desc_set(&b.d, v->desc_out_id[i], cJSON_NULL);
+                b.n++;
+            } else {
+                lz_put(v->lazy, o->child, v->desc_out_key[i], -1, cJSON_NULL);
+            }
+        }
+    } else {
+        lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    }
     if (v->lz_kept >> LZ_has_description & 1)
         lzb_add(v, &b, o, LZ_has_description, cJSON_False);
     if (v->lz_kept >> LZ_description_lines & 1)
@@ -4044,14 +4069,19 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_cs(o, "file", ident_item(v, &t->name, NK_FILE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
+    /* The type's own constants in a batch (lz_batch), put on it at the end:
+     * add_const per constant was a third of a type's own instructions. A
+     * constant an escape reads is still added where it stands (lzb_add). */
+    lz_batch b;
+    lzb_init(v, &b);
     if (t->title)
         add_cs(o, "title", cJSON_CreateString(t->title));
     else
-        add_const(v, o, "title", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_title, cJSON_NULL);
     add_description(v, o, t->description);
-    ADD_KEPT_BOOL(v, o, "declared", t->declared);
-    ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
-    ADD_KEPT_BOOL(v, o, "recursive", t->recursive);
+    LZB_KEPT_BOOL(v, &b, o, LZ_declared, t->declared);
+    LZB_KEPT_BOOL(v, &b, o, LZ_deprecated, t->deprecated);
+    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, t->recursive);
 
     cJSON *fields = cJSON_CreateArray();
     cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
@@ -4071,9 +4101,9 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
-    ADD_KEPT_BOOL(v, o, "has_fields", t->nfields > 0);
-    ADD_KEPT_BOOL(v, o, "has_required_fields", nreq > 0);
-    ADD_KEPT_BOOL(v, o, "has_optional_fields", t->nfields - nreq > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_fields, t->nfields > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_required_fields, nreq > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_optional_fields, t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
     add_cs(o, "fields", fields);
     if (v->split_fields) {
@@ -4083,8 +4113,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_Delete(req);
         cJSON_Delete(opt);
     }
-    ADD_KEPT_BOOL(v, o, "closed", t->closed);
-    ADD_KEPT_BOOL(v, o, "has_additional", t->additional != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_closed, t->closed);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_additional, t->additional != NULL);
     if (t->additional)
         add_cs(o, "additional", type_info(v, t->additional, t));
 
@@ -4108,7 +4138,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         free(vm);
     }
     number_list_v(v, values);
-    ADD_KEPT_BOOL(v, o, "has_values", t->nvalues > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_values, t->nvalues > 0);
     add_cs(o, "values", values);
 
     cJSON *options = cJSON_CreateArray();
@@ -4133,15 +4163,15 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_AddItemToArray(options, e);
     }
     number_list_v(v, options);
-    ADD_KEPT_BOOL(v, o, "has_options", t->noptions > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_options, t->noptions > 0);
     add_cs(o, "options", options);
-    ADD_KEPT_BOOL(v, o, "has_discriminator", t->discriminator != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_discriminator, t->discriminator != NULL);
     if (t->discriminator)
         add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
-        add_const(v, o, "discriminator", cJSON_NULL);
-    ADD_KEPT_BOOL(v, o, "any_of", t->any_of);
-    ADD_KEPT_BOOL(v, o, "tagged", t->tagged);
+        lzb_add(v, &b, o, LZ_discriminator, cJSON_NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_any_of, t->any_of);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tagged, t->tagged);
     ADD_KEPT_BOOL(v, o, "multi_type", t->multi_type);
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
@@ -4149,6 +4179,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
+    lzb_done(v, &b, o);
     add_constraints(v, o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
@@ -5318,6 +5349,40 @@ static int names_key(const vctx *v, const char *word)
     return mg_target_mentions(v->t, word);
 }
 
+/* Sets v->ndesc_outs: how many names escapes add beside `description`,
+ * when a missing description and those may be left out as null constants
+ * (add_no_description), else -1. So when, in a lazy view, an escape reads
+ * `description` (else it is a constant already, or no escape adds
+ * anything) and each name it adds is made by that escape of `description`
+ * only (escaped_member finds the first member that is some candidate of
+ * the name: no other may be) and read by no escape (its null would be
+ * escaped in turn); `description` is no escape's output either. */
+static void desc_outs_init(vctx *v)
+{
+    v->ndesc_outs = -1;
+    if (!v->lazy || !v->cache || (v->lz_ok >> LZ_description & 1))
+        return;
+    const esc_key_ent *e = esc_key(v, "description");
+    if (!e || e->head < 0 || e->is_out)
+        return;
+    int n = 0;
+    for (int a = e->head; a >= 0; a = v->esc_adds[a].next) {
+        const esc_add *ad = &v->esc_adds[a];
+        if (n == DESC_OUTS || !ad->key)
+            return;
+        for (int b = 0; b < v->nesc_adds; b++)
+            if (b != a && strcmp(v->esc_adds[b].out, ad->out) == 0)
+                return;
+        const esc_key_ent *oe = esc_key(v, ad->out);
+        if (oe && oe->head >= 0)
+            return;
+        v->desc_out_key[n] = ad->key;
+        v->desc_out_id[n] = lz_name_id(v->lazy, ad->key, strlen(ad->key), mg_hash_str(ad->key));
+        n++;
+    }
+    v->ndesc_outs = n;
+}
+
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL, .ndoc_starts = -1};
@@ -5347,6 +5412,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))
             v.lz_kept |= (uint64_t)1 << i;
+    desc_outs_init(&v);
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = names_key(&v, "generated_example");
