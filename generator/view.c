@@ -258,8 +258,10 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type);
             add_const((v), (o), (k), (b) ? cJSON_True : cJSON_False); \
     } while (0)
 
-/* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t);
+/* is_object, is_enum, is_union, is_alias: all false when t is NULL; with
+ * `rec` (0 or 1; -1: none) `recursive` after them, in their batch. */
+static void add_type_flags_rec(vctx *v, cJSON *o, const mg_type *t, int rec);
+#define add_type_flags(v, o, t) add_type_flags_rec((v), (o), (t), -1)
 
 /* An optional string: null when unset, so that the key always exists (strict
  * rendering) and never resolves to a key of the same name further up. */
@@ -2764,7 +2766,7 @@ static void add_has_description(vctx *v, cJSON *o)
     lzb_done(v, &b, o);
 }
 
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
+static void add_type_flags_rec(vctx *v, cJSON *o, const mg_type *t, int rec)
 {
     lz_batch b;
     lzb_init(v, &b);
@@ -2773,6 +2775,8 @@ static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
     LZB_KEPT_BOOL(v, &b, o, LZ_is_enum, t && t->kind == MG_TYPE_ENUM);
     LZB_KEPT_BOOL(v, &b, o, LZ_is_union, t && t->kind == MG_TYPE_UNION);
     LZB_KEPT_BOOL(v, &b, o, LZ_is_alias, t && t->kind == MG_TYPE_ALIAS);
+    if (rec >= 0) /* not kept-gated: as add_const was */
+        lzb_add(v, &b, o, LZ_recursive, rec ? cJSON_True : cJSON_False);
     lzb_done(v, &b, o);
 }
 
@@ -3502,8 +3506,9 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     add_cs(o, "name", model_name(v, &t->name));
     add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
-    add_type_flags(v, o, t);
-    add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
+    /* recursive in the flags' batch (add_const's lookup per reference
+     * and target cost more than the batch). */
+    add_type_flags_rec(v, o, t, t->recursive != 0);
     return o;
 }
 
