@@ -196,6 +196,12 @@ typedef struct vctx {
     uint64_t lz_ok;           /* with lazy: the lz_names add_const leaves out (no escape reads them) */
     uint64_t lz_kept;         /* the lz_names kept_name keeps */
     struct kc_ent *kc_const;  /* add_const's key_class answers by name address, or NULL */
+    struct ti_memo *ti_memo;  /* type_info_members's batches by their facts (TI_MEMO), or NULL */
+#define DESC_OUTS 8
+    int ndesc_outs;           /* with lazy: a missing description and what escapes make of it
+                               * are constants (add_no_description); -1: not so */
+    const char *desc_out_key[DESC_OUTS]; /* the names escapes add beside `description` (interned) */
+    int desc_out_id[DESC_OUTS];          /* and their numbers in lz_names, or -1 */
 } vctx;
 
 typedef struct kc_ent {
@@ -252,8 +258,10 @@ static void add_const(vctx *v, cJSON *o, const char *k, int type);
             add_const((v), (o), (k), (b) ? cJSON_True : cJSON_False); \
     } while (0)
 
-/* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t);
+/* is_object, is_enum, is_union, is_alias: all false when t is NULL; with
+ * `rec` (0 or 1; -1: none) `recursive` after them, in their batch. */
+static void add_type_flags_rec(vctx *v, cJSON *o, const mg_type *t, int rec);
+#define add_type_flags(v, o, t) add_type_flags_rec((v), (o), (t), -1)
 
 /* An optional string: null when unset, so that the key always exists (strict
  * rendering) and never resolves to a key of the same name further up. */
@@ -854,6 +862,7 @@ static cJSON *lines_new(const char *text)
  * texts), `doc` and `doc_lines` refer to the same. These members were a
  * quarter of the types' string nodes, made again for every target. */
 static void add_no_description(vctx *v, cJSON *o);
+static void add_has_description(vctx *v, cJSON *o);
 static void add_model_description(vctx *v, cJSON *o, const char *text)
 {
     if (!text || !*text) {
@@ -868,7 +877,7 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
         e->safe_len = strlen(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
-    ADD_KEPT_BOOL(v, o, "has_description", 1);
+    add_has_description(v, o);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
         return;
@@ -2666,8 +2675,9 @@ static void add_position(vctx *v, cJSON *it, int first, int last)
  * lazy view, instead of add_const's per-member work. */
 typedef struct lz_batch {
     lz_desc d;
-    size_t n; /* constants added (lz_members counts each) */
-    int on;   /* a lazy view */
+    size_t n;    /* constants added (lz_members counts each) */
+    int on;      /* a lazy view */
+    int members; /* constants that went to add_const instead (a node or a chain) */
 } lz_batch;
 
 static inline void lzb_init(const vctx *v, lz_batch *b)
@@ -2684,6 +2694,7 @@ __attribute__((always_inline)) static inline void lzb_add(vctx *v, lz_batch *b, 
         lz_desc_set(&b->d, id, val);
         b->n++;
     } else {
+        b->members++;
         add_const(v, o, lz_names[id], val);
     }
 }
@@ -2709,7 +2720,27 @@ static void add_no_description(vctx *v, cJSON *o)
     lz_batch b;
     lzb_init(v, &b);
     b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
-    lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    if (b.on && v->ndesc_outs > 0) {
+        /* An escape reads `description`, so add_const would make a null
+         * node of it (a lazy view makes escaped members from members), and
+         * the escapes' null beside it when read. Both are known: null
+         * (add_escapes makes null of null), so both are constants
+         * (desc_outs_init says when no other member could give them):
+         * a node per type, field and message without a description and
+         * target. */
+        lz_desc_set(&b.d, LZ_description, cJSON_NULL);
+        b.n++;
+        for (int i = 0; i < v->ndesc_outs; i++) {
+            if (v->desc_out_id[i] >= 0) {
+                lz_desc_set(&b.d, v->desc_out_id[i], cJSON_NULL);
+                b.n++;
+            } else {
+                lz_put(v->lazy, o->child, v->desc_out_key[i], -1, cJSON_NULL);
+            }
+        }
+    } else {
+        lzb_add(v, &b, o, LZ_description, cJSON_NULL);
+    }
     if (v->lz_kept >> LZ_has_description & 1)
         lzb_add(v, &b, o, LZ_has_description, cJSON_False);
     if (v->lz_kept >> LZ_description_lines & 1)
@@ -2721,7 +2752,21 @@ static void add_no_description(vctx *v, cJSON *o)
     lzb_done(v, &b, o);
 }
 
-static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
+/* add_model_description's has_description (true) when kept: in a batch, as
+ * add_no_description's constants (add_const's lookup of the name's class,
+ * per description and target, cost twice as much). */
+static void add_has_description(vctx *v, cJSON *o)
+{
+    if (!(v->lz_kept >> LZ_has_description & 1))
+        return;
+    lz_batch b;
+    lzb_init(v, &b);
+    b.on = b.on && o->child && (o->child->type & 0xFF) != cJSON_Number;
+    lzb_add(v, &b, o, LZ_has_description, cJSON_True);
+    lzb_done(v, &b, o);
+}
+
+static void add_type_flags_rec(vctx *v, cJSON *o, const mg_type *t, int rec)
 {
     lz_batch b;
     lzb_init(v, &b);
@@ -2730,6 +2775,8 @@ static void add_type_flags(vctx *v, cJSON *o, const mg_type *t)
     LZB_KEPT_BOOL(v, &b, o, LZ_is_enum, t && t->kind == MG_TYPE_ENUM);
     LZB_KEPT_BOOL(v, &b, o, LZ_is_union, t && t->kind == MG_TYPE_UNION);
     LZB_KEPT_BOOL(v, &b, o, LZ_is_alias, t && t->kind == MG_TYPE_ALIAS);
+    if (rec >= 0) /* not kept-gated: as add_const was */
+        lzb_add(v, &b, o, LZ_recursive, rec ? cJSON_True : cJSON_False);
     lzb_done(v, &b, o);
 }
 
@@ -3459,8 +3506,9 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     add_cs(o, "name", model_name(v, &t->name));
     add_cs(o, "id", ident_item(v, &t->name, NK_TYPE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
-    add_type_flags(v, o, t);
-    add_const(v, o, "recursive", t->recursive ? cJSON_True : cJSON_False);
+    /* recursive in the flags' batch (add_const's lookup per reference
+     * and target cost more than the batch). */
+    add_type_flags_rec(v, o, t, t->recursive != 0);
     return o;
 }
 
@@ -3493,11 +3541,88 @@ static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
  * recursion flag), or NULL. */
 static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner);
 
+/* A type info's batch of constants (type_info_members) is a function of a
+ * few facts of its reference (ti_facts) and of the view (lz_direct,
+ * lz_ok, lz_kept, keep, info_flag: the same for a whole build): made once
+ * per view for each set of facts, instead of thirty tests and bit sets per
+ * type info (142 000 type infos at 1 000 messages, a few dozen sets of
+ * facts). Only batches with no constant left to add_const are kept: those
+ * make members or chains, which a copy of the bits would not. */
+#define TI_MEMO 256
+typedef struct ti_memo {
+    uint32_t facts; /* 0: an empty slot (the facts always have TI_USED) */
+    lz_desc d;
+    size_t n;
+} ti_memo;
+
+enum {
+    TI_USED = 1u << 0,
+    TI_NULLABLE = 1u << 1,
+    TI_FORMAT = 1u << 2,
+    TI_ITEMS = 1u << 3,
+    TI_REC = 1u << 4,
+    TI_LITERAL = 1u << 5,
+    TI_TUPLE = 1u << 6,
+    TI_NTUPLE = 1u << 7,
+    TI_TUPLE_REST = 1u << 8,
+    TI_TUPLE_EXACT = 1u << 9,
+    TI_KEY_PATTERN = 1u << 10,
+    TI_ENUM = 1u << 11,
+    TI_KIND_SHIFT = 12, /* r->kind: 4 bits */
+    TI_REF_SHIFT = 16   /* the referred type's kind + 1, or 0: 3 bits */
+};
+
+/* Every fact of `r` that a test of type_info_members's batch reads: two
+ * references with the same facts get the same constants. */
+static uint32_t ti_facts(const mg_typeref *r, int rec, int literal, int tuple_exact, int has_enum)
+{
+    uint32_t f = TI_USED | (uint32_t)r->kind << TI_KIND_SHIFT;
+    if (r->kind == MG_KIND_REF)
+        f |= ((uint32_t)r->ref->kind + 1) << TI_REF_SHIFT;
+    f |= r->nullable ? TI_NULLABLE : 0;
+    f |= r->format ? TI_FORMAT : 0;
+    f |= r->items ? TI_ITEMS : 0;
+    f |= rec ? TI_REC : 0;
+    f |= literal ? TI_LITERAL : 0;
+    f |= r->tuple ? TI_TUPLE : 0;
+    f |= r->ntuple > 0 ? TI_NTUPLE : 0;
+    f |= r->tuple && r->tuple_rest ? TI_TUPLE_REST : 0;
+    f |= tuple_exact ? TI_TUPLE_EXACT : 0;
+    f |= r->key_pattern ? TI_KEY_PATTERN : 0;
+    f |= has_enum ? TI_ENUM : 0;
+    return f;
+}
+
 /* type_info but its printed `type`. */
 static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "kind", cJSON_CreateStringReference(mg_kind_name(r->kind))); /* a literal */
+    /* What the constants depend on, first: with them, the batch may be
+     * known already (ti_memo). */
+    int is_ref = r->kind == MG_KIND_REF;
+    /* A member that leads back to its owner needs indirection in languages
+     * with value types (a pointer in C). */
+    int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
+    /* A string const is a literal type (TS "heartbeat", Python
+     * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
+     * the quotes of their language. */
+    const cJSON *cv = mg_json_get(r->constraints, "const");
+    int literal = cJSON_IsString(cv);
+    const cJSON *mi = mg_json_get(r->constraints, "minItems");
+    int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
+    int tuple_exact = r->tuple && !r->tuple_rest && min_items >= r->ntuple;
+    const cJSON *en = mg_json_get(r->constraints, "enum");
+    ti_memo *memo = NULL;
+    uint32_t facts = 0;
+    if (v->lz_direct) {
+        if (!v->ti_memo)
+            v->ti_memo = mg_xcalloc(TI_MEMO, sizeof *v->ti_memo);
+        facts = ti_facts(r, rec, literal, tuple_exact, en != NULL);
+        memo = &v->ti_memo[mg_hash_words(0, &facts, sizeof facts) & (TI_MEMO - 1)];
+    }
+    /* fill: the batch is made here (else it is the memo's). */
+    int fill = !memo || memo->facts != facts;
     /* Its constants in a batch: thirty a type info, a third of a view's. */
     lz_batch b;
     lzb_init(v, &b);
@@ -3505,59 +3630,55 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
     static const int is_kind[] = {LZ_is_any,     LZ_is_null, LZ_is_string, LZ_is_integer, LZ_is_number,
                                   LZ_is_boolean, LZ_is_ref,  LZ_is_array,  LZ_is_map};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
-                                                 r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
-    int is_ref = r->kind == MG_KIND_REF;
     /* The flags of the type it refers to: the view stage reads those of `ref`
      * and of type items, never these, so only the templates' names count. */
     const mg_type *rt = is_ref ? r->ref : NULL;
     static const int flag_keys[] = {LZ_is_object, LZ_is_enum, LZ_is_union, LZ_is_alias};
     static const mg_type_kind flag_kinds[] = {MG_TYPE_OBJECT, MG_TYPE_ENUM, MG_TYPE_UNION, MG_TYPE_ALIAS};
-    for (int i = 0; i < 4; i++)
-        if (!v->keep || v->info_flag[i])
-            lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
-    LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
+    if (fill) {
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            LZB_KEPT_BOOL(v, &b, o, is_kind[i], r->kind == kinds[i]);
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_primitive, r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+                                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
+        for (int i = 0; i < 4; i++)
+            if (!v->keep || v->info_flag[i])
+                lzb_add(v, &b, o, flag_keys[i], rt && rt->kind == flag_kinds[i] ? cJSON_True : cJSON_False);
+        LZB_KEPT_BOOL(v, &b, o, LZ_nullable, r->nullable);
+    }
     if (r->format)
         add_cs(o, "format", model_str(v, r->format));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_format, cJSON_NULL);
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
-    /* A member that leads back to its owner needs indirection in languages
-     * with value types (a pointer in C). */
-    int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_format, r->format != NULL);
     /* ref, items and values are null when they do not apply: a lookup of
      * items.is_ref must stop here, not find an enclosing type's items. */
     if (is_ref)
         add_cs(o, "ref", ref_obj(v, r->ref));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_ref, cJSON_NULL);
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
-        else
+        else if (fill)
             lzb_add(v, &b, o, LZ_values, cJSON_NULL);
-    } else {
+    } else if (fill) {
         lzb_add(v, &b, o, LZ_items, cJSON_NULL);
         lzb_add(v, &b, o, LZ_values, cJSON_NULL);
     }
-    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
-    /* A string const is a literal type (TS "heartbeat", Python
-     * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
-     * the quotes of their language. */
-    const cJSON *cv = mg_json_get(r->constraints, "const");
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, cJSON_IsString(cv));
-    if (cJSON_IsString(cv))
+    if (fill) {
+        LZB_KEPT_BOOL(v, &b, o, LZ_recursive, rec);
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_literal, literal);
+    }
+    if (literal)
         add_cs(o, "literal", model_str(v, cv->valuestring));
-    else
+    else if (fill)
         lzb_add(v, &b, o, LZ_literal, cJSON_NULL);
     /* Tuples: the positions (optional from minItems on), the rest in items. */
-    LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
-    const cJSON *mi = mg_json_get(r->constraints, "minItems");
-    int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_is_tuple, r->tuple != NULL);
     if (r->ntuple > 0) {
         cJSON *tuple = cJSON_CreateArray();
         for (int i = 0; i < r->ntuple; i++) {
@@ -3567,20 +3688,30 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         }
         number_list_v(v, tuple);
         add_cs(o, "tuple", tuple);
-    } else {
+    } else if (fill) {
         lzb_add(v, &b, o, LZ_tuple, cJSON_Array);
     }
-    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
-    LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, r->tuple && !r->tuple_rest && min_items >= r->ntuple);
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
+    if (fill) {
+        LZB_KEPT_BOOL(v, &b, o, LZ_tuple_rest, r->tuple && r->tuple_rest);
+        LZB_KEPT_BOOL(v, &b, o, LZ_tuple_exact, tuple_exact);
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_key_pattern, r->key_pattern != NULL);
+    }
     if (r->key_pattern)
         ADD_KEPT(v, o, "key_pattern", model_str(v, r->key_pattern));
-    else if (kept_name(v, "key_pattern"))
+    else if (fill && kept_name(v, "key_pattern"))
         lzb_add(v, &b, o, LZ_key_pattern, cJSON_NULL);
-    const cJSON *en = mg_json_get(r->constraints, "enum");
-    LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
+    if (fill)
+        LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    if (!fill) {
+        b.d = memo->d;
+        b.n = memo->n;
+    } else if (memo && !b.members) {
+        memo->facts = facts;
+        memo->d = b.d;
+        memo->n = b.n;
+    }
     lzb_done(v, &b, o);
     add_constraints(v, o, r->constraints);
     return o;
@@ -3943,14 +4074,19 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_cs(o, "file", ident_item(v, &t->name, NK_FILE));
     add_cs(o, "kind", cJSON_CreateStringReference(mg_type_kind_name(t->kind))); /* a literal */
     add_type_flags(v, o, t);
+    /* The type's own constants in a batch (lz_batch), put on it at the end:
+     * add_const per constant was a third of a type's own instructions. A
+     * constant an escape reads is still added where it stands (lzb_add). */
+    lz_batch b;
+    lzb_init(v, &b);
     if (t->title)
         add_cs(o, "title", cJSON_CreateString(t->title));
     else
-        add_const(v, o, "title", cJSON_NULL);
+        lzb_add(v, &b, o, LZ_title, cJSON_NULL);
     add_description(v, o, t->description);
-    ADD_KEPT_BOOL(v, o, "declared", t->declared);
-    ADD_KEPT_BOOL(v, o, "deprecated", t->deprecated);
-    ADD_KEPT_BOOL(v, o, "recursive", t->recursive);
+    LZB_KEPT_BOOL(v, &b, o, LZ_declared, t->declared);
+    LZB_KEPT_BOOL(v, &b, o, LZ_deprecated, t->deprecated);
+    LZB_KEPT_BOOL(v, &b, o, LZ_recursive, t->recursive);
 
     cJSON *fields = cJSON_CreateArray();
     cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
@@ -3970,9 +4106,9 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
-    ADD_KEPT_BOOL(v, o, "has_fields", t->nfields > 0);
-    ADD_KEPT_BOOL(v, o, "has_required_fields", nreq > 0);
-    ADD_KEPT_BOOL(v, o, "has_optional_fields", t->nfields - nreq > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_fields, t->nfields > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_required_fields, nreq > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_optional_fields, t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
     add_cs(o, "fields", fields);
     if (v->split_fields) {
@@ -3982,8 +4118,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_Delete(req);
         cJSON_Delete(opt);
     }
-    ADD_KEPT_BOOL(v, o, "closed", t->closed);
-    ADD_KEPT_BOOL(v, o, "has_additional", t->additional != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_closed, t->closed);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_additional, t->additional != NULL);
     if (t->additional)
         add_cs(o, "additional", type_info(v, t->additional, t));
 
@@ -4007,7 +4143,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         free(vm);
     }
     number_list_v(v, values);
-    ADD_KEPT_BOOL(v, o, "has_values", t->nvalues > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_values, t->nvalues > 0);
     add_cs(o, "values", values);
 
     cJSON *options = cJSON_CreateArray();
@@ -4032,15 +4168,15 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_AddItemToArray(options, e);
     }
     number_list_v(v, options);
-    ADD_KEPT_BOOL(v, o, "has_options", t->noptions > 0);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_options, t->noptions > 0);
     add_cs(o, "options", options);
-    ADD_KEPT_BOOL(v, o, "has_discriminator", t->discriminator != NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_has_discriminator, t->discriminator != NULL);
     if (t->discriminator)
         add_cs(o, "discriminator", model_str(v, t->discriminator));
     else
-        add_const(v, o, "discriminator", cJSON_NULL);
-    ADD_KEPT_BOOL(v, o, "any_of", t->any_of);
-    ADD_KEPT_BOOL(v, o, "tagged", t->tagged);
+        lzb_add(v, &b, o, LZ_discriminator, cJSON_NULL);
+    LZB_KEPT_BOOL(v, &b, o, LZ_any_of, t->any_of);
+    LZB_KEPT_BOOL(v, &b, o, LZ_tagged, t->tagged);
     ADD_KEPT_BOOL(v, o, "multi_type", t->multi_type);
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
@@ -4048,6 +4184,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
+    lzb_done(v, &b, o);
     add_constraints(v, o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
@@ -5021,6 +5158,7 @@ static void vctx_fini(vctx *v)
     if (v->kc_names_init)
         mg_hmap_fini(&v->kc_names);
     free(v->kc_const);
+    free(v->ti_memo);
     mg_exgen_free(v->exgen);
     if (v->keep)
         mg_hmap_fini(&v->kept_cache);
@@ -5216,6 +5354,40 @@ static int names_key(const vctx *v, const char *word)
     return mg_target_mentions(v->t, word);
 }
 
+/* Sets v->ndesc_outs: how many names escapes add beside `description`,
+ * when a missing description and those may be left out as null constants
+ * (add_no_description), else -1. So when, in a lazy view, an escape reads
+ * `description` (else it is a constant already, or no escape adds
+ * anything) and each name it adds is made by that escape of `description`
+ * only (escaped_member finds the first member that is some candidate of
+ * the name: no other may be) and read by no escape (its null would be
+ * escaped in turn); `description` is no escape's output either. */
+static void desc_outs_init(vctx *v)
+{
+    v->ndesc_outs = -1;
+    if (!v->lazy || !v->cache || (v->lz_ok >> LZ_description & 1))
+        return;
+    const esc_key_ent *e = esc_key(v, "description");
+    if (!e || e->head < 0 || e->is_out)
+        return;
+    int n = 0;
+    for (int a = e->head; a >= 0; a = v->esc_adds[a].next) {
+        const esc_add *ad = &v->esc_adds[a];
+        if (n == DESC_OUTS || !ad->key)
+            return;
+        for (int b = 0; b < v->nesc_adds; b++)
+            if (b != a && strcmp(v->esc_adds[b].out, ad->out) == 0)
+                return;
+        const esc_key_ent *oe = esc_key(v, ad->out);
+        if (oe && oe->head >= 0)
+            return;
+        v->desc_out_key[n] = ad->key;
+        v->desc_out_id[n] = lz_name_id(v->lazy, ad->key, strlen(ad->key), mg_hash_str(ad->key));
+        n++;
+    }
+    v->ndesc_outs = n;
+}
+
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d, .cache = cache, .keep = cache && t ? cache->keep : NULL, .ndoc_starts = -1};
@@ -5245,6 +5417,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))
             v.lz_kept |= (uint64_t)1 << i;
+    desc_outs_init(&v);
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
     v.gen_payload = names_key(&v, "generated_example");
