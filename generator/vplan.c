@@ -71,6 +71,12 @@ typedef struct fn_src {
                                * name_at NO_NAME: made from its URI */
 } fn_src;
 
+/* An object's set of constants left out (strip_fn), by its first member. */
+typedef struct sig_ent {
+    const cJSON *first;
+    uint32_t sig;
+} sig_ent;
+
 typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
@@ -124,6 +130,15 @@ typedef struct pctx {
     const struct fn_copies *cur_fl;  /* copy_plan's function's (copy_from), or NULL */
     const struct fn_copies **fn_fl;  /* by function id (with fn_at): its fn_copies, or NULL */
     int reg;                  /* 1: consts->chain and ->put answer for them (strip_register) */
+    /* A raw plan made for a cache (build_raw with `conv`): each function
+     * loses its constants as soon as it is compiled (strip_fn), into
+     * strip_r's sets, and strip_at/strip_n[id] say which of strip_r->sobjs
+     * are its objects; sig_of finds an object's set by its first member
+     * (sig_ent) for share_functions, bare_type_name_of and mark_shared. */
+    struct mg_vplan_raw *strip_r;
+    size_t *strip_at, *strip_n;
+    size_t strip_cap;
+    mg_hmap sig_of;
     uint32_t *sig_chain;      /* reg: by strip_sig number, consts->chain's handle (0: not made) */
 } pctx;
 
@@ -1609,6 +1624,7 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
 }
 
 static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id);
+static void strip_fn(pctx *c, int id, cJSON *f);
 
 /* Returns the function id of schema `node` (compiled once; not at all when
  * it equals one compiled before: see alias_node). */
@@ -1647,14 +1663,28 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     return id;
 }
 
-/* Compiles schema `node` as function `id`; returns id. */
+/* compile_fn's work, into `f` (the function's object, in the list). */
+static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, cJSON *f);
+
+/* Compiles schema `node` as function `id`; returns id. For a cache, the
+ * function's constants go at once (strip_fn): a raw plan held them all
+ * until it was converted, about half its 1.24 M nodes at 1 000 synthetic
+ * messages, the peak of a 10 000-message generate. */
 static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddItemToArray(c->functions, f);
+    compile_body(c, doc, node, id, f);
+    if (c->strip_r)
+        strip_fn(c, id, f);
+    return id;
+}
+
+static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, cJSON *f)
 {
     c->ncompiled++;
     c->cur = id;
     c->refs[id].done = 1;
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
     add_bool(f, "is_true", cJSON_IsTrue(node));
     add_bool(f, "is_false", cJSON_IsFalse(node));
@@ -1840,8 +1870,15 @@ static const cJSON *skip_id(const cJSON *c, int top)
 
 /* The type bits directly (cJSON_IsX are library calls), and a key compared
  * by address first: most are the same literal of this file. */
-static int same_json(const cJSON *a, const cJSON *b, int top)
+static uint32_t sig_at(const pctx *c, const cJSON *first);
+
+/* `sigs` (NULL: no constants left out): the plan's, whose objects' sets
+ * (strip_fn) must be the same too; the hash leaves them out (equal
+ * functions still hash the same). */
+static int same_json(const pctx *sigs, const cJSON *a, const cJSON *b, int top)
 {
+    if (sigs && (a->type & 0xFF) == cJSON_Object && sig_at(sigs, a->child) != sig_at(sigs, b->child))
+        return 0;
     const cJSON *x = skip_id(a->child, top), *y = skip_id(b->child, top);
     for (; x && y; x = skip_id(x->next, top), y = skip_id(y->next, top)) {
         int type = x->type & 0xFF;
@@ -1852,7 +1889,7 @@ static int same_json(const cJSON *a, const cJSON *b, int top)
             return 0;
         if (type == cJSON_Number && memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble))
             return 0;
-        if ((type == cJSON_Array || type == cJSON_Object) && !same_json(x, y, 0))
+        if ((type == cJSON_Array || type == cJSON_Object) && !same_json(sigs, x, y, 0))
             return 0;
     }
     return !x && !y;
@@ -1863,9 +1900,16 @@ typedef struct fn_seen {
     int index;
 } fn_seen;
 
+/* The function looked up, and the plan's sets (same_json). */
+typedef struct fn_key {
+    const cJSON *fn;
+    const pctx *sigs;
+} fn_key;
+
 static int fn_eq(const void *ent, const void *key)
 {
-    return same_json(((const fn_seen *)ent)->fn, key, 1);
+    const fn_key *k = key;
+    return same_json(k->sigs, ((const fn_seen *)ent)->fn, k->fn, 1);
 }
 
 /* Merges identical functions until none are left: a merge can make the
@@ -1915,7 +1959,8 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
             if (dirty[i])
                 hash[i] = mix(hash_json(0, fns[i], 1), 0x7F); /* the low bits pick the bucket */
             dirty[i] = 0;
-            fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, fns[i]);
+            fn_key key = {fns[i], c->strip_r ? c : NULL};
+            fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, &key);
             if (e) {
                 map[i] = e->index;
                 merged = 1;
@@ -2159,7 +2204,15 @@ static int name_clashes(const mg_hmap *seen, const char *name)
  * ("_string"), or NULL. Such functions are shared by most members, so their
  * name is written at every use: a name from the content is short and does
  * not depend on which member happened to come first. */
-static const char *bare_type_name(const cJSON *f)
+static int sig_true(const pctx *c, const cJSON *f, const char *k);
+
+/* bare_type_name, where `c` (may be NULL) holds the flags `f` left out
+ * (strip_fn): a true one counts as a member would. */
+static const char *bare_type_name_of(const pctx *c, const cJSON *f);
+
+static const char *bare_type_name(const cJSON *f) { return bare_type_name_of(NULL, f); }
+
+static const char *bare_type_name_of(const pctx *c, const cJSON *f)
 {
     static const struct {
         int mask;
@@ -2167,12 +2220,15 @@ static const char *bare_type_name(const cJSON *f)
     } names[] = {{T_NULL, "_null"},       {T_BOOLEAN, "_boolean"}, {T_INTEGER, "_integer"},
                  {T_NUMBER | T_INTEGER, "_number"}, {T_STRING, "_string"},  {T_ARRAY, "_array"},
                  {T_OBJECT, "_object"}};
-    if (!cJSON_IsTrue(mg_json_get(f, "is_schema")) ||
-        !cJSON_IsTrue(mg_json_get(f, "has_type")))
+    const cJSON *is_schema = mg_json_get(f, "is_schema"), *has_type = mg_json_get(f, "has_type");
+    if (!(is_schema ? cJSON_IsTrue(is_schema) : c && sig_true(c, f, "is_schema")) ||
+        !(has_type ? cJSON_IsTrue(has_type) : c && sig_true(c, f, "has_type")))
         return NULL;
     for (const cJSON *k = f->child; k; k = k->next)
         if (cJSON_IsTrue(k) && strcmp(k->string, "is_schema") && strcmp(k->string, "has_type"))
             return NULL; /* any other keyword (has_*, is_*, unique_items, ...) */
+    if (c && sig_true(c, f, NULL))
+        return NULL; /* the same, among those left out */
     int mask = (int)cJSON_GetNumberValue(mg_json_get(f, "type_mask"));
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].mask == mask)
@@ -2204,7 +2260,7 @@ static char **function_names(pctx *c, const int *map)
     const cJSON *f;
     cJSON_ArrayForEach(f, c->functions) {
         int id = (int)cJSON_GetNumberValue(mg_json_get(f, "id"));
-        const char *nm = id >= 0 && id < n && map[id] == id ? bare_type_name(f) : NULL;
+        const char *nm = id >= 0 && id < n && map[id] == id ? (c->strip_r ? bare_type_name_of(c, f) : bare_type_name(f)) : NULL;
         if (nm) {
             names[id] = mg_xstrdup(nm);
             bare[id] = 1;
@@ -2875,6 +2931,9 @@ struct mg_vplan_raw {
     mg_hmap sig_ids; /* uint32_t: a number in sigs */
     strip_obj *sobjs;
     size_t nsobjs, capsobjs;
+    /* 1: the functions lost their constants as they were compiled (strip_fn,
+     * a raw plan made for a cache): canonize strips no more. */
+    int prestripped;
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -2964,6 +3023,7 @@ typedef struct mark_ctx {
     fn_copies *fl;  /* the function's literals */
     fn_key_ent *fc;
     int convert;    /* 1: also what canon_walk does (r->names are made) */
+    const pctx *sigs; /* the constants functions left out (strip_fn), or NULL */
     const char *seen_shared[KEY_SEEN];
     const char *seen_all[KEY_SEEN];
 } mark_ctx;
@@ -3015,7 +3075,9 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
         else if (ncand < sizeof cand / sizeof *cand)
             cand[ncand++] = ch; /* (past cand's room, ch is copied: the same text) */
     }
-    if (same)
+    /* An object that lost constants (strip_fn) is no shared subtree: a
+     * copy puts them back (copy_plan), a reference could not. */
+    if (same && !(mc->sigs && (j->type & 0xFF) == cJSON_Object && sig_at(mc->sigs, j->child) != UINT32_MAX))
         return 1;
     for (size_t i = 0; i < ncand; i++) {
         if (r->nshared == r->sharedcap) {
@@ -3058,6 +3120,13 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     mg_buf_init(&c.name_text);
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
+    /* Made for a cache (converted below): constants go as functions are
+     * compiled (strip_fn). */
+    mg_vplan_raw *r = mg_xcalloc(1, sizeof *r);
+    mg_hmap_init(&r->sig_ids, sizeof(uint32_t));
+    mg_hmap_init(&c.sig_of, sizeof(sig_ent));
+    if (conv)
+        c.strip_r = r;
     int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
     if (!type_fn)
         abort();
@@ -3076,6 +3145,10 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
             free(c.refs[i].v);
         free(c.refs);
         free(c.fnkeys);
+        free(c.strip_at);
+        free(c.strip_n);
+        mg_hmap_fini(&c.sig_of);
+        mg_vplan_raw_free(r);
         return NULL;
     }
     int *map = share_functions(&c, type_fn, m->ntypes);
@@ -3083,7 +3156,6 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     char **names = function_names(&c, map);
     free(map);
     free_uris(&c);
-    mg_vplan_raw *r = mg_xcalloc(1, sizeof *r);
     r->names = names;
     r->functions = c.functions;
     r->patterns = c.patterns;
@@ -3094,20 +3166,34 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     mg_hmap_init_str(&r->shared_keys, sizeof(char *));
     mg_hmap_init_str(&r->keys, sizeof(char *));
     mg_hmap_init(&r->shapes, sizeof(shape_ent));
-    mg_hmap_init(&r->sig_ids, sizeof(uint32_t));
     r->ncopies = (size_t)cJSON_GetArraySize(r->functions);
     r->copies = mg_xcalloc(r->ncopies + 1, sizeof *r->copies);
     mark_ctx *mc = mg_xcalloc(1, sizeof *mc);
     mc->r = r;
     mc->fc = c.fnkeys;
     mc->convert = conv != NULL;
+    mc->sigs = c.strip_r ? &c : NULL;
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next) {
-        mc->fl = &r->copies[k++];
+        fn_copies *fl = mc->fl = &r->copies[k++];
+        if (c.strip_r) { /* its objects that lost constants (strip_fn) */
+            int id = id_of(mg_json_get(fn, "id"));
+            fl->sobj_at = c.strip_at[id];
+            fl->nsobj = c.strip_n[id];
+        }
         mark_shared(mc, fn, 1);
     }
     add_keys(&r->keys, mc->seen_all, r->patterns);
     free(mc);
+    /* The names of the constants left out are the plan's too. */
+    for (size_t i = 0; c.strip_r && i < r->nsents; i++) {
+        int added;
+        mg_hmap_put_str(&r->keys, r->sents[i].key, &added);
+    }
+    r->prestripped = c.strip_r != NULL;
+    free(c.strip_at);
+    free(c.strip_n);
+    mg_hmap_fini(&c.sig_of);
     /* The keys of the name_rest lists copy_plan makes: every name set has
      * them as the lists' items had them (they were shared subtrees). */
     if (c.long_name) {
@@ -3232,7 +3318,8 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
         int t = ch->type & 0xFF;
         int constant = t == cJSON_False || t == cJSON_True || t == cJSON_NULL ||
                        (t == cJSON_Array && !ch->child && !(ch->type & cJSON_IsReference));
-        if (constant && ch->string && (ch->type & cJSON_StringIsConst) && n < STRIP_MAX) {
+        if (constant && ch->string && (ch->type & cJSON_StringIsConst) && ch->string != key_name_rest &&
+            n < STRIP_MAX) {
             out[n++] = (strip_ent){ch->string, t, pos};
             /* Unlinked by hand: not the first, so `prev` is the one before. */
             ch->prev->next = next;
@@ -3246,7 +3333,10 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
             mg_pool_free(ch);
             continue;
         }
-        pos++;
+        /* A raw function's name_rest null (strip_fn) goes before the
+         * constants are put back (canonize): it has no place. */
+        if (ch->string != key_name_rest)
+            pos++;
         if (ch->child)
             strip_consts(r, ch);
     }
@@ -3269,6 +3359,56 @@ static const strip_sig *strip_sig_of(const mg_vplan_raw *r, const fn_copies *fl,
         if (r->sobjs[i].first == first)
             return &r->sigs[r->sobjs[i].sig];
     return NULL;
+}
+
+/* Leaves out the constants of function `id`, `f`, compiled for a raw plan
+ * made for a cache: they are its converted form's constants (canonize
+ * makes no more), kept as strip_consts keeps them, its objects noted by id
+ * (the list's order is made later: share_functions). */
+static void strip_fn(pctx *c, int id, cJSON *f)
+{
+    mg_vplan_raw *r = c->strip_r;
+    if ((size_t)id >= c->strip_cap) {
+        size_t cap = c->strip_cap ? c->strip_cap : 256;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        c->strip_at = mg_xrealloc(c->strip_at, cap * sizeof *c->strip_at);
+        c->strip_n = mg_xrealloc(c->strip_n, cap * sizeof *c->strip_n);
+        c->strip_cap = cap;
+    }
+    size_t at = r->nsobjs;
+    strip_consts(r, f);
+    c->strip_at[id] = at;
+    c->strip_n[id] = r->nsobjs - at;
+    for (size_t i = at; i < r->nsobjs; i++) {
+        sig_ent *e = mg_hmap_put_ptr(&c->sig_of, r->sobjs[i].first, NULL);
+        e->sig = r->sobjs[i].sig;
+    }
+}
+
+/* The set of constants the object whose first member is `first` left out
+ * (strip_fn), or UINT32_MAX: none. */
+static uint32_t sig_at(const pctx *c, const cJSON *first)
+{
+    const sig_ent *e = first ? mg_hmap_get_ptr(&c->sig_of, first) : NULL;
+    return e ? e->sig : UINT32_MAX;
+}
+
+/* Whether function `f` left out flag `k` true (strip_fn); `k` NULL: any
+ * true flag but is_schema and has_type (bare_type_name_of). */
+static int sig_true(const pctx *c, const cJSON *f, const char *k)
+{
+    uint32_t sig = sig_at(c, f->child);
+    if (sig == UINT32_MAX)
+        return 0;
+    const mg_vplan_raw *r = c->strip_r;
+    const strip_sig *sg = &r->sigs[sig];
+    for (size_t i = 0; i < sg->n; i++) {
+        const strip_ent *e = &r->sents[sg->at + i];
+        if (k ? !strcmp(e->key, k) : e->val == cJSON_True && strcmp(e->key, "is_schema") && strcmp(e->key, "has_type"))
+            return k ? e->val == cJSON_True : 1;
+    }
+    return 0;
 }
 
 /* Whether flag `k` of raw function `fn` (number `id`) is true: a member, or
@@ -3607,9 +3747,11 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
         fl->lits = NULL;
         if (walk) /* else mark_shared did (build_raw) */
             canon_walk(c, r, fn, 1);
-        fl->sobj_at = r->nsobjs;
-        strip_consts(r, fn);
-        fl->nsobj = r->nsobjs - fl->sobj_at;
+        if (!r->prestripped) {
+            fl->sobj_at = r->nsobjs;
+            strip_consts(r, fn);
+            fl->nsobj = r->nsobjs - fl->sobj_at;
+        }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
     }
