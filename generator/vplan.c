@@ -75,6 +75,7 @@ typedef struct fn_src {
 typedef struct sig_ent {
     const cJSON *first;
     uint32_t sig;
+    size_t at; /* its place in mg_vplan_raw.sobjs (SIZE_MAX: the object was freed, dd_part) */
 } sig_ent;
 
 typedef struct pctx {
@@ -3104,7 +3105,7 @@ static void free_uris(pctx *c)
 
 /* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
  * must be the same). */
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk);
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of);
 
 /* The raw plan of `m`, its functions converted for `conv`'s literals
  * (canonize) when `conv` is not NULL. */
@@ -3193,7 +3194,6 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     r->prestripped = c.strip_r != NULL;
     free(c.strip_at);
     free(c.strip_n);
-    mg_hmap_fini(&c.sig_of);
     /* The keys of the name_rest lists copy_plan makes: every name set has
      * them as the lists' items had them (they were shared subtrees). */
     if (c.long_name) {
@@ -3206,7 +3206,8 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     }
     free(c.fnkeys);
     if (conv) /* the walk was mark_shared's */
-        canonize(conv, r, 0);
+        canonize(conv, r, 0, c.strip_r ? &c.sig_of : NULL);
+    mg_hmap_fini(&c.sig_of);
     return r;
 }
 
@@ -3383,6 +3384,7 @@ static void strip_fn(pctx *c, int id, cJSON *f)
     for (size_t i = at; i < r->nsobjs; i++) {
         sig_ent *e = mg_hmap_put_ptr(&c->sig_of, r->sobjs[i].first, NULL);
         e->sig = r->sobjs[i].sig;
+        e->at = i;
     }
 }
 
@@ -3507,6 +3509,7 @@ typedef struct dd_ent {
 
 typedef struct dd_ctx {
     mg_vplan_raw *r;
+    mg_hmap *sig_of; /* strip_fn's (sig_ent), or NULL: look through the function's objects */
     mg_hmap parts; /* dd_ent by dd_hash */
     size_t fn;     /* the function being done */
     /* The part looked up, for dd_eq. */
@@ -3526,8 +3529,12 @@ static uint32_t dd_hash(const cJSON *j)
     uint32_t h = mix(0x9E3779B9u, (uint32_t)(j->type & 0xFF));
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
         int t = ch->type & 0xFF;
+        /* A name by its address when it is a literal of this file (nearly
+         * all are): a copied name hashes otherwise, and its part is only
+         * kept apart. */
         if (ch->string)
-            h = mg_hash_mem_seed(h, ch->string, strlen(ch->string) + 1);
+            h = ch->type & cJSON_StringIsConst ? mix(h, mg_hash_ptr(ch->string))
+                                               : mg_hash_mem_seed(h, ch->string, strlen(ch->string) + 1);
         h = mix(h, (uint32_t)t);
         if (t == cJSON_String)
             h = mg_hash_mem_seed(h, ch->valuestring, strlen(ch->valuestring));
@@ -3548,7 +3555,7 @@ static int dd_member_eq(const dd_ctx *dc, const cJSON *a, const cJSON *b, size_t
     const int flags = 0xFF | cJSON_IsReference | cJSON_StringIsConst;
     if ((a->type & flags) != (b->type & flags))
         return 0;
-    if (!a->string != !b->string || (a->string && strcmp(a->string, b->string)))
+    if (!a->string != !b->string || (a->string != b->string && strcmp(a->string, b->string)))
         return 0;
     switch (a->type & 0xFF) {
     case cJSON_String: {
@@ -3588,10 +3595,14 @@ static int dd_eq(const void *ent, const void *key)
 
 /* The number of the set of constants the object whose first member is
  * `first` left out, in function `fl`, or UINT32_MAX. */
-static uint32_t dd_sig(const mg_vplan_raw *r, const fn_copies *fl, const cJSON *first)
+static uint32_t dd_sig(const dd_ctx *dc, const fn_copies *fl, const cJSON *first)
 {
-    const strip_sig *sg = strip_sig_of(r, fl, first);
-    return sg ? (uint32_t)(sg - r->sigs) : UINT32_MAX;
+    if (dc->sig_of) { /* at once, not through every object of the function */
+        const sig_ent *e = mg_hmap_get_ptr(dc->sig_of, first);
+        return e && e->at != SIZE_MAX ? e->sig : UINT32_MAX;
+    }
+    const strip_sig *sg = strip_sig_of(dc->r, fl, first);
+    return sg ? (uint32_t)(sg - dc->r->sigs) : UINT32_MAX;
 }
 
 /* Keeps part `j` (a member of `parent`) once: the first of its content is
@@ -3600,7 +3611,7 @@ static void dd_part(dd_ctx *dc, fn_copies *fl, cJSON *parent, cJSON *j)
 {
     mg_vplan_raw *r = dc->r;
     dc->node = j;
-    dc->sig = (j->type & 0xFF) == cJSON_Object ? dd_sig(r, fl, j->child) : UINT32_MAX;
+    dc->sig = (j->type & 0xFF) == cJSON_Object ? dd_sig(dc, fl, j->child) : UINT32_MAX;
     uint32_t h = mix(dd_hash(j), dc->sig);
     const dd_ent *e = mg_hmap_find(&dc->parts, h, dd_eq, dc);
     if (!e) {
@@ -3615,7 +3626,11 @@ static void dd_part(dd_ctx *dc, fn_copies *fl, cJSON *parent, cJSON *j)
     ref->valueint = DEDUP_TAG;
     ref->valuedouble = (double)e->fn;
     /* The object's constants, found by the kept part's first member. */
-    if (dc->sig != UINT32_MAX)
+    if (dc->sig != UINT32_MAX && dc->sig_of) {
+        sig_ent *se = mg_hmap_get_ptr(dc->sig_of, j->child);
+        r->sobjs[se->at].first = e->node->child;
+        se->at = SIZE_MAX; /* j->child is freed below */
+    } else if (dc->sig != UINT32_MAX)
         for (size_t i = fl->sobj_at; i < fl->sobj_at + fl->nsobj; i++)
             if (r->sobjs[i].first == j->child)
                 r->sobjs[i].first = e->node->child;
@@ -3663,13 +3678,13 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
  * them as build_raw made the plan); only the literals are left. */
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk)
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
 {
     mg_buf b, cat;
     mg_buf_init(&b);
     mg_buf_init(&cat);
     size_t *off = NULL, *lens = NULL, offcap = 0;
-    dd_ctx dc = {.r = r};
+    dd_ctx dc = {.r = r, .sig_of = sig_of};
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
@@ -4004,7 +4019,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         return NULL;
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     if (cache && !raw->converted)
-        canonize(&c, raw, 1);
+        canonize(&c, raw, 1, NULL);
     /* Shared subtrees are not escaped (add_escapes skips references), so
      * they are shared only if the caller escapes none of their keys, and
      * only if the raw plan outlives this plan (it is cached). */
