@@ -3524,7 +3524,7 @@ static int dd_is_lit(const mg_vplan_raw *r, size_t fn, const char *s)
     return fl->canon && s >= fl->canon && s < fl->canon + fl->canon_len;
 }
 
-static uint32_t dd_hash(const cJSON *j)
+static uint32_t dd_hash(const dd_ctx *dc, const cJSON *j)
 {
     uint32_t h = mix(0x9E3779B9u, (uint32_t)(j->type & 0xFF));
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
@@ -3536,8 +3536,13 @@ static uint32_t dd_hash(const cJSON *j)
             h = ch->type & cJSON_StringIsConst ? mix(h, mg_hash_ptr(ch->string))
                                                : mg_hash_mem_seed(h, ch->string, strlen(ch->string) + 1);
         h = mix(h, (uint32_t)t);
-        if (t == cJSON_String)
-            h = mg_hash_mem_seed(h, ch->valuestring, strlen(ch->valuestring));
+        /* A function's name by its address (r->names: one string per
+         * function), any other string by every byte, a word at a time (the
+         * walk hashes every string of the functions). */
+        if (t == cJSON_String && (ch->type & cJSON_IsReference) && !dd_is_lit(dc->r, dc->fn, ch->valuestring))
+            h = mix(h, mg_hash_ptr(ch->valuestring));
+        else if (t == cJSON_String)
+            h = mg_hash_words(h, ch->valuestring, strlen(ch->valuestring));
         else if (t == cJSON_Number) {
             uint64_t bits;
             memcpy(&bits, &ch->valuedouble, sizeof bits);
@@ -3612,7 +3617,7 @@ static void dd_part(dd_ctx *dc, fn_copies *fl, cJSON *parent, cJSON *j)
     mg_vplan_raw *r = dc->r;
     dc->node = j;
     dc->sig = (j->type & 0xFF) == cJSON_Object ? dd_sig(dc, fl, j->child) : UINT32_MAX;
-    uint32_t h = mix(dd_hash(j), dc->sig);
+    uint32_t h = mix(dd_hash(dc, j), dc->sig);
     const dd_ent *e = mg_hmap_find(&dc->parts, h, dd_eq, dc);
     if (!e) {
         dd_ent *add = mg_hmap_add(&dc->parts, h);
