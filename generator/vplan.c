@@ -4086,11 +4086,17 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
         cJSON *f, *tvalues;
-        const char *tid = cJSON_GetStringValue(mg_json_get(item, "id"));
+        const cJSON *idn = mg_json_get(item, "id");
+        const char *tid = cJSON_GetStringValue(idn);
+        /* An id the view refers to (text the model owns, which outlives
+         * the view: view.c's ident_item) is referred to by every field and
+         * value, not copied: 920 000 copies of about 55 bytes in a view of
+         * 10 000 messages. */
+        int id_ref = tid && (idn->type & cJSON_IsReference);
         int nf = 0;
         fields_values(item, &type_fields[i], &tvalues);
         cJSON_ArrayForEach(f, type_fields[i]) {
-            add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
+            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid ? tid : ""));
             add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
             nf++;
         }
@@ -4098,7 +4104,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
-            add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
+            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid));
             /* A type's name that the view refers to (its cache owns the
              * object, escaped nowhere) is referred to again, not copied. */
             add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
