@@ -13,10 +13,12 @@
  *     not an error, two parts that differ made one is: the comparisons
  *     above catch that), and every reference refers to a kept part.
  * For the flagship catalogue, every catalogue of tests/catalogues and the
- * golden cases' inputs. */
+ * golden cases' inputs. And functions that differ only in the constants a
+ * cached raw plan leaves out as it compiles (strip_fn) stay apart. */
 #include "../../generator/vplan.c"
 
 #include "load.h"
+#include <unistd.h>
 #include "unit.h"
 #include "catalogues.h"
 
@@ -324,9 +326,69 @@ static void vplan_should_keep_repeated_parts_once_and_read_the_same(void)
     CHECK(variant_builds == 4 * models);
 }
 
+/* Schemas whose functions differ only in constants (uniqueItems, a
+ * `false` additionalProperties: flags the functions of a cached raw plan
+ * leave out as they are compiled, strip_fn): they must stay two functions
+ * (share_functions compares the sets left out), and parts that differ only
+ * in them two parts. */
+static void vplan_should_keep_functions_that_differ_only_in_constants_apart(void)
+{
+    static const char text[] =
+        "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"title\": \"T\", \"$defs\": {"
+        "\"A\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+        "\"B\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true},"
+        "\"C\": {\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\"}}},"
+        "\"D\": {\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\"}},"
+        " \"additionalProperties\": false},"
+        "\"E\": {\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#/$defs/A\"},"
+        " \"b\": {\"$ref\": \"#/$defs/B\"}, \"c\": {\"$ref\": \"#/$defs/C\"}, \"d\": {\"$ref\": \"#/$defs/D\"}}}}}";
+    char dir[] = "/tmp/test_vplan_dedup.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/consts.json", dir);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (!fp)
+        return;
+    fputs(text, fp);
+    fclose(fp);
+    models = 0;
+    compare_file(path);
+    CHECK(models == 1);
+    /* And the cached plan has a function for each of A, B, C and D. */
+    mg_diag d;
+    mg_diag_init_sink(&d, quiet, NULL);
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(path, NULL, 0, &set, &d);
+    CHECK(m != NULL);
+    if (m) {
+        mg_vplan_raw *cache = NULL;
+        answers a = {0};
+        free(build(m, "c", &cache, &a));
+        int fa = -1, fb = -1, fc = -1, fd = -1;
+        for (int i = 0; cache && i < m->ntypes; i++) {
+            const char *n = m->types[i]->name.s[MG_CASE_RAW];
+            int *at = !strcmp(n, "A") ? &fa : !strcmp(n, "B") ? &fb : !strcmp(n, "C") ? &fc : !strcmp(n, "D") ? &fd : NULL;
+            if (at)
+                *at = cache->type_fn[i];
+        }
+        CHECK(fa >= 0 && fb >= 0 && fa != fb);
+        CHECK(fc >= 0 && fd >= 0 && fc != fd);
+        mg_vplan_raw_free(cache);
+        free(a.chains);
+        free(a.gives);
+    }
+    mg_model_free(m);
+    if (set)
+        mg_docset_free(set);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     (void)unit_each_target_of; /* catalogues.h's, for other tests */
     RUN(vplan_should_keep_repeated_parts_once_and_read_the_same);
+    RUN(vplan_should_keep_functions_that_differ_only_in_constants_apart);
     return unit_done();
 }
