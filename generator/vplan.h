@@ -26,7 +26,11 @@
  * copies of it. The converted functions keep none of their constant members
  * (false, true, null, []: about half their nodes): a target whose view
  * answers for them (mg_vplan_consts.chain and .put) refers to the functions
- * and is given them; for the others, copies have them back in place.
+ * and is given them; for the others, copies have them back in place. A raw
+ * plan made for a cache leaves them out as each function is compiled. The
+ * converted functions also keep each list or object that reads as one met
+ * before once: the repeat is a reference to it (read through as the part
+ * itself; copies are made through it).
  *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
  * what it needs from the model. A cached mg_vplan_raw belongs to the caller
