@@ -216,6 +216,36 @@ static void put(mg_view_escapes *e, cJSON *o, const char *k, int val)
     lz_put(e, o->child, k, lz_name_id(e, k, n, mg_hash_mem_seed(0, k, n)), val);
 }
 
+/* lz_share counts each known name's constant it gives a share (the render
+ * bounds read the count, mg_view_escapes_left_out): lz_put_desc returns
+ * the names it added, not how many, and the share counts them; a name the
+ * share has of its own is neither taken nor counted. */
+static void a_share_should_count_each_known_constant_it_takes(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *item = cJSON_CreateObject(), *share = cJSON_CreateObject();
+    add_cs(item, "name", cJSON_CreateString("x"));
+    add_cs(share, "name", cJSON_CreateString("x"));
+    put(e, item, "required", cJSON_False);
+    put(e, item, "format", cJSON_NULL);
+    put(e, item, "tuple", cJSON_Array);
+    put(e, item, "is_array", cJSON_True);
+    put(e, share, "required", cJSON_True); /* the share's own */
+    CHECK_INT(mg_view_escapes_left_out(e), 5);
+    lz_share(e, share, item);
+    CHECK_INT(mg_view_escapes_left_out(e), 8);
+    CHECK(cJSON_IsTrue(get(e, share, "required")));
+    CHECK(cJSON_IsNull(get(e, share, "format")));
+    CHECK(cJSON_IsArray(get(e, share, "tuple")));
+    CHECK(cJSON_IsTrue(get(e, share, "is_array")));
+    /* Once more: the share has them all, nothing is counted. */
+    lz_share(e, share, item);
+    CHECK_INT(mg_view_escapes_left_out(e), 8);
+    cJSON_Delete(share);
+    cJSON_Delete(item);
+    mg_view_escapes_free(e);
+}
+
 static void known_names_should_be_bit_sets_not_chains(void)
 {
     mg_view_escapes *e = escapes_new();
@@ -394,6 +424,7 @@ int main(void)
     RUN(a_left_out_false_should_be_a_member_not_a_miss);
     RUN(the_first_pair_of_a_name_should_win);
     RUN(a_share_should_have_its_items_pairs_but_its_own_position);
+    RUN(a_share_should_count_each_known_constant_it_takes);
     RUN(an_item_context_should_not_copy_a_root_key_the_item_left_out);
     RUN(a_chain_left_by_a_freed_object_should_not_be_read);
     RUN(objects_whose_first_member_is_a_number_should_keep_their_pairs_too);
