@@ -141,7 +141,22 @@ typedef struct pctx {
     size_t strip_cap;
     mg_hmap sig_of;
     uint32_t *sig_chain;      /* reg: by strip_sig number, consts->chain's handle (0: not made) */
+    /* The flags of the function being compiled for a cache (strip_f) that
+     * strip_fn would leave out, never made members (fn_bool): pend[0..npend),
+     * each function's after those of the functions it is compiled inside. */
+    cJSON *strip_f;
+    struct pend_ent *pend;
+    size_t npend, pendcap;
 } pctx;
+
+/* A flag of function strip_f not made a member: it would follow member
+ * `after` (the last member when it was added; members are only appended
+ * while a function is compiled). */
+typedef struct pend_ent {
+    const char *key; /* a literal */
+    int val;         /* cJSON_True or cJSON_False */
+    const cJSON *after;
+} pend_ent;
 
 /* A `shape` object, shared by every field of that shape in every target's
  * plan (set_shape): a field's shape was 14 nodes, about 1 400 fields of a
@@ -379,6 +394,21 @@ static void add_ref(pctx *c, cJSON *o, const char *k, int id)
     r->v[r->n++] = n;
 }
 
+/* add_bool of a function's own flag. For a cache, the function being
+ * compiled (c->strip_f, its first member made) keeps a flag as strip_fn
+ * would leave it out, instead of making a member strip_consts frees at
+ * once: 340 000 flags at 1 000 synthetic messages, about 20 M instructions
+ * of making, linking and freeing them. */
+static inline void fn_bool(pctx *c, cJSON *f, const char *k, int b)
+{
+    if (f != c->strip_f || !f->child) {
+        add_bool(f, k, b);
+        return;
+    }
+    c->pend = grow(c->pend, c->npend, &c->pendcap, sizeof *c->pend);
+    c->pend[c->npend++] = (pend_ent){k, b ? cJSON_True : cJSON_False, f->child->prev};
+}
+
 static cJSON *fn_ref(pctx *c, int id)
 {
     cJSON *o = cJSON_CreateObject();
@@ -606,7 +636,7 @@ static const cJSON *kw_get(const kw_members *k, int i)
 static void compile_type(pctx *c, cJSON *f, const cJSON *type, const cJSON *nullable)
 {
     int has = cJSON_IsString(type) || cJSON_IsArray(type);
-    add_bool(f, "has_type", has);
+    fn_bool(c, f, "has_type", has);
     int mask = 0;
     mg_buf m;
     mg_buf_init(&m);
@@ -637,7 +667,7 @@ static void compile_type(pctx *c, cJSON *f, const cJSON *type, const cJSON *null
 static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *cn)
 {
     int has_enum = cJSON_IsArray(en);
-    add_bool(f, "has_enum", has_enum);
+    fn_bool(c, f, "has_enum", has_enum);
     cJSON *vals = cJSON_CreateArray();
     mg_buf m;
     mg_buf_init(&m);
@@ -663,7 +693,7 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
     add_cs(f, "enum_values", vals);
     add_lit(c, f, "enum_message_lit", mg_buf_cstr(&m));
     mg_buf_reset(&m);
-    add_bool(f, "has_const", cn != NULL);
+    fn_bool(c, f, "has_const", cn != NULL);
     if (cn) {
         add_cs(f, "const_value", value_item(c, cn));
         mg_buf_append_str(&m, "must be equal to ");
@@ -747,7 +777,7 @@ static void compile_number(pctx *c, cJSON *f, const kw_members *s)
         add_check(c, list, "is_int32", "", 0, NULL, "must be a valid int32 (format)");
     if (cJSON_IsString(format) && !strcmp(format->valuestring, "int64"))
         add_check(c, list, "is_int64", "", 0, NULL, "must be a valid int64 (format)");
-    add_bool(f, "has_number_checks", cJSON_GetArraySize(list) > 0);
+    fn_bool(c, f, "has_number_checks", cJSON_GetArraySize(list) > 0);
     add_cs(f, "number_checks", list);
 }
 
@@ -759,7 +789,7 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
     const cJSON *pattern = kw_get(s, KW_pattern);
     const cJSON *format = kw_get(s, KW_format);
     char msg[128];
-    add_bool(f, "needs_length", cJSON_IsNumber(minlen) || cJSON_IsNumber(maxlen));
+    fn_bool(c, f, "needs_length", cJSON_IsNumber(minlen) || cJSON_IsNumber(maxlen));
     if (cJSON_IsNumber(minlen)) {
         double m = minlen->valuedouble;
         snprintf(msg, sizeof msg, "must be at least %.0f %s", m, plural(m, "character", "characters"));
@@ -794,7 +824,7 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
                 add_lit(c, o, "message_lit", msg);
                 cJSON_AddItemToArray(list, o);
             }
-    add_bool(f, "has_string_checks", cJSON_GetArraySize(list) > 0);
+    fn_bool(c, f, "has_string_checks", cJSON_GetArraySize(list) > 0);
     add_cs(f, "string_checks", list);
 }
 
@@ -848,17 +878,17 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const kw_members
         add_check(c, list, "is_max_items", ">", m, NULL, msg);
     }
     add_cs(f, "count_checks", list);
-    add_bool(f, "has_count_checks", cJSON_GetArraySize(list) > 0);
-    add_bool(f, "unique_items", cJSON_IsTrue(unique));
+    fn_bool(c, f, "has_count_checks", cJSON_GetArraySize(list) > 0);
+    fn_bool(c, f, "unique_items", cJSON_IsTrue(unique));
     int tuple = cJSON_IsArray(items);
-    add_bool(f, "has_items", items != NULL);
+    fn_bool(c, f, "has_items", items != NULL);
     add_fn(f, "items_fn", items && !tuple ? compile(c, doc, items) : -1);
-    add_bool(f, "has_tuple", tuple);
+    fn_bool(c, f, "has_tuple", tuple);
     add_cs(f, "tuple", tuple ? fn_list(c, doc, items) : cJSON_CreateArray());
-    add_bool(f, "additional_items_false", tuple && cJSON_IsFalse(additems));
+    fn_bool(c, f, "additional_items_false", tuple && cJSON_IsFalse(additems));
     add_fn(f, "additional_items_fn", tuple && additems && !cJSON_IsFalse(additems) ? compile(c, doc, additems) : -1);
     add_fn(f, "contains_fn", contains ? compile(c, doc, contains) : -1);
-    add_bool(f, "has_array_checks", cJSON_GetArraySize(list) > 0 || cJSON_IsTrue(unique) || items || contains);
+    fn_bool(c, f, "has_array_checks", cJSON_GetArraySize(list) > 0 || cJSON_IsTrue(unique) || items || contains);
 }
 
 /* A property's member of the plan, by its name (compile_object). */
@@ -1074,7 +1104,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             cJSON_AddItemToArray(req, o);
         }
     }
-    add_bool(f, "has_required", cJSON_GetArraySize(req) > 0);
+    fn_bool(c, f, "has_required", cJSON_GetArraySize(req) > 0);
     add_cs(f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
@@ -1102,7 +1132,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
     }
     free(arr);
     add_cs(f, "member_groups", groups);
-    add_bool(f, "has_members", nm > 0);
+    fn_bool(c, f, "has_members", nm > 0);
 
     cJSON *pp = cJSON_CreateArray();
     if (cJSON_IsObject(patprops)) {
@@ -1113,13 +1143,13 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             cJSON_AddItemToArray(pp, o);
         }
     }
-    add_bool(f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
+    fn_bool(c, f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
     add_cs(f, "pattern_props", pp);
-    add_bool(f, "uses_matched", addprops != NULL);
-    add_bool(f, "additional_false", cJSON_IsFalse(addprops));
+    fn_bool(c, f, "uses_matched", addprops != NULL);
+    fn_bool(c, f, "additional_false", cJSON_IsFalse(addprops));
     add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
-    add_bool(f, "member_loop", loop || propnames);
-    add_bool(f, "member_checks", loop);
+    fn_bool(c, f, "member_loop", loop || propnames);
+    fn_bool(c, f, "member_checks", loop);
     add_fn(f, "property_names_fn", propnames ? compile(c, doc, propnames) : -1);
 
     cJSON *counts = cJSON_CreateArray();
@@ -1133,7 +1163,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "property", "properties"));
         add_check(c, counts, "is_max_props", ">", m, NULL, msg);
     }
-    add_bool(f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
+    fn_bool(c, f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
     add_cs(f, "prop_counts", counts);
 
     cJSON *dl = cJSON_CreateArray();
@@ -1166,9 +1196,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             cJSON_AddItemToArray(dl, o);
         }
     }
-    add_bool(f, "has_dependencies", cJSON_GetArraySize(dl) > 0);
+    fn_bool(c, f, "has_dependencies", cJSON_GetArraySize(dl) > 0);
     add_cs(f, "dependencies", dl);
-    add_bool(f, "has_object_checks", cJSON_GetArraySize(req) > 0 || loop || propnames ||
+    fn_bool(c, f, "has_object_checks", cJSON_GetArraySize(req) > 0 || loop || propnames ||
                                          cJSON_GetArraySize(counts) > 0 || cJSON_GetArraySize(dl) > 0);
 }
 
@@ -1181,15 +1211,15 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_m
     const cJSON *if_ = kw_get(s, KW_if);
     const cJSON *then_ = kw_get(s, KW_then);
     const cJSON *else_ = kw_get(s, KW_else);
-    add_bool(f, "has_all_of", cJSON_IsArray(allof));
+    fn_bool(c, f, "has_all_of", cJSON_IsArray(allof));
     add_cs(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
-    add_bool(f, "has_any_of", cJSON_IsArray(anyof));
+    fn_bool(c, f, "has_any_of", cJSON_IsArray(anyof));
     add_cs(f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : cJSON_CreateArray());
-    add_bool(f, "has_one_of", cJSON_IsArray(oneof));
+    fn_bool(c, f, "has_one_of", cJSON_IsArray(oneof));
     add_cs(f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : cJSON_CreateArray());
     add_fn(f, "not_fn", not_ ? compile(c, doc, not_) : -1);
     int cond = if_ && (then_ || else_);
-    add_bool(f, "has_if", cond);
+    fn_bool(c, f, "has_if", cond);
     add_fn(f, "if_fn", cond ? compile(c, doc, if_) : -1);
     add_fn(f, "then_fn", cond && then_ ? compile(c, doc, then_) : -1);
     add_fn(f, "else_fn", cond && else_ ? compile(c, doc, else_) : -1);
@@ -1625,7 +1655,7 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
 }
 
 static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id);
-static void strip_fn(pctx *c, int id, cJSON *f);
+static void strip_fn(pctx *c, int id, cJSON *f, size_t pend_at);
 
 /* Returns the function id of schema `node` (compiled once; not at all when
  * it equals one compiled before: see alias_node). */
@@ -1675,9 +1705,15 @@ static int compile_fn(pctx *c, const mg_doc *doc, const cJSON *node, int id)
 {
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
+    /* The flags fn_bool keeps for f follow those of the function this one
+     * is compiled inside, which strip_fn leaves there. */
+    cJSON *outer_f = c->strip_f;
+    size_t pend_at = c->npend;
+    c->strip_f = c->strip_r ? f : NULL;
     compile_body(c, doc, node, id, f);
     if (c->strip_r)
-        strip_fn(c, id, f);
+        strip_fn(c, id, f, pend_at);
+    c->strip_f = outer_f;
     return id;
 }
 
@@ -1687,10 +1723,10 @@ static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, c
     c->cur = id;
     c->refs[id].done = 1;
     add_int(f, "id", id);
-    add_bool(f, "is_true", cJSON_IsTrue(node));
-    add_bool(f, "is_false", cJSON_IsFalse(node));
+    fn_bool(c, f, "is_true", cJSON_IsTrue(node));
+    fn_bool(c, f, "is_false", cJSON_IsFalse(node));
     int invalid = !cJSON_IsBool(node) && !cJSON_IsObject(node);
-    add_bool(f, "is_invalid", invalid);
+    fn_bool(c, f, "is_invalid", invalid);
     mg_buf b;
     mg_buf_init(&b);
     if (invalid)
@@ -1699,8 +1735,8 @@ static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, c
     mg_buf_fini(&b);
     const cJSON *ref = cJSON_IsObject(node) ? mg_json_get(node, "$ref") : NULL;
     int is_ref = cJSON_IsString(ref);
-    add_bool(f, "is_ref", is_ref);
-    add_bool(f, "is_schema", cJSON_IsObject(node) && !is_ref);
+    fn_bool(c, f, "is_ref", is_ref);
+    fn_bool(c, f, "is_schema", cJSON_IsObject(node) && !is_ref);
     if (is_ref) {
         mg_ref_target t;
         if (mg_resolve_ref(c->m->set, doc, node, &t, c->d) < 0) {
@@ -1759,14 +1795,12 @@ static int is_id_key(const char *k)
 static const fn_key_ent *fn_key_of(fn_key_ent *fc, fn_key_ent *tmp, const cJSON *c)
 {
     fn_key_ent *e = tmp;
-    if (c->type & cJSON_StringIsConst) { /* two ways, as member_role_of */
-        e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE)];
-        if (e->key == c->string)
-            return e;
-        fn_key_ent *w = &fc[(size_t)(e - fc) ^ 1];
-        if (w->key == c->string)
-            return w;
-        *w = *e;
+    if (c->type & cJSON_StringIsConst) { /* four ways, as key_role_of */
+        e = &fc[mg_addr_slot(c->string, FN_KEY_CACHE) & ~(size_t)3];
+        for (int i = 0; i < 4; i++)
+            if (e[i].key == c->string)
+                return &e[i];
+        memmove(e + 1, e, 3 * sizeof *e);
     }
     e->key = c->string;
     e->is = is_fn_key(c->string);
@@ -2469,15 +2503,15 @@ static inline int key_role_of(role_ent *rc, const char *k)
 {
     if (!rc)
         return member_role(k);
-    /* Two ways (the slot and its neighbour), the newer first, so that two
-     * names in one slot do not evict each other on every member. */
-    role_ent *e = &rc[mg_addr_slot(k, ROLE_CACHE)];
-    if (e->key == k)
-        return e->role;
-    role_ent *w = &rc[(size_t)(e - rc) ^ 1];
-    if (w->key == k)
-        return w->role;
-    *w = *e;
+    /* Four ways (the slot's group of four), the newest first, so that a few
+     * names in one group do not evict each other on every member (with two
+     * ways, three names of a field met in one pair, as the literals' addresses
+     * fell, and 40 times as many names were compared). */
+    role_ent *e = &rc[mg_addr_slot(k, ROLE_CACHE) & ~(size_t)3];
+    for (int i = 0; i < 4; i++)
+        if (e[i].key == k)
+            return e[i].role;
+    memmove(e + 1, e, 3 * sizeof *e);
     e->key = k;
     e->role = member_role(k);
     return e->role;
@@ -2656,7 +2690,10 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
         sh = cJSON_CreateObjectReference((*plain)->child);
     } else if (c->shapes) {
         shape_ent key = {container, cls, (char *)elem_id, NULL};
-        uint32_t h = mg_hash_str_seed(mg_hash_ptr(container) * 31u + mg_hash_ptr(cls), elem_id);
+        /* Every byte, a word at a time: ids are paths of tens of bytes
+         * (mg_hash_str_seed, a byte at a time, was a quarter of setting the
+         * shapes at 1 000 messages). */
+        uint32_t h = mg_hash_words(mg_hash_ptr(container) * 31u + mg_hash_ptr(cls), elem_id, strlen(elem_id));
         shape_ent *e = mg_hmap_find(c->shapes, h, shape_eq, &key);
         if (!e) {
             e = mg_hmap_add(c->shapes, h);
@@ -3148,6 +3185,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         free(c.fnkeys);
         free(c.strip_at);
         free(c.strip_n);
+        free(c.pend);
         mg_hmap_fini(&c.sig_of);
         mg_vplan_raw_free(r);
         return NULL;
@@ -3194,6 +3232,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     r->prestripped = c.strip_r != NULL;
     free(c.strip_at);
     free(c.strip_n);
+    free(c.pend);
     /* The keys of the name_rest lists copy_plan makes: every name set has
      * them as the lists' items had them (they were shared subtrees). */
     if (c.long_name) {
@@ -3295,7 +3334,33 @@ static uint32_t sig_intern(mg_vplan_raw *r, const strip_ent *e, size_t n)
  * strip_sig_of and the target's answers find the object) and those of
  * mark_shared's shared subtrees (copies refer to them as they are). Only
  * names that are literals go (mg_vplan_consts.chain keeps their addresses). */
-static void strip_consts(mg_vplan_raw *r, cJSON *j)
+/* The flags of pend[*pi..np) that follow member `after` (fn_bool), in
+ * strip_consts' out[] as the members it leaves out would be; past
+ * STRIP_MAX, made members after `*tail`, as strip_consts keeps them. */
+static inline void take_pend(const pend_ent *pend, size_t np, size_t *pi, const cJSON *after, strip_ent *out, size_t *n,
+                      int *pos, cJSON *first, cJSON **tail)
+{
+    for (; *pi < np && pend[*pi].after == after; ++*pi) {
+        if (*n < STRIP_MAX) {
+            out[(*n)++] = (strip_ent){pend[*pi].key, pend[*pi].val, *pos};
+            continue;
+        }
+        cJSON *b = cJSON_CreateBool(pend[*pi].val == cJSON_True);
+        b->string = (char *)pend[*pi].key;
+        b->type |= cJSON_StringIsConst;
+        b->prev = *tail;
+        b->next = (*tail)->next;
+        if (b->next)
+            b->next->prev = b;
+        else
+            first->prev = b;
+        (*tail)->next = b;
+        *tail = b;
+        ++*pos;
+    }
+}
+
+static void strip_consts(mg_vplan_raw *r, cJSON *j, const pend_ent *pend, size_t np)
 {
     int type = j->type & 0xFF;
     if (j->type & cJSON_IsReference)
@@ -3303,17 +3368,22 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
     if (type == cJSON_Array) {
         for (cJSON *ch = j->child; ch; ch = ch->next)
             if (ch->child)
-                strip_consts(r, ch);
+                strip_consts(r, ch, NULL, 0);
         return;
     }
     cJSON *first = j->child;
     if (type != cJSON_Object || !first)
         return;
     if (first->child)
-        strip_consts(r, first);
+        strip_consts(r, first, NULL, 0);
     strip_ent out[STRIP_MAX];
-    size_t n = 0;
+    size_t n = 0, pi = 0;
     int pos = 1;
+    cJSON *tail = first; /* the last member kept so far */
+    /* take_pend only where a flag follows (a call per member was most of
+     * what fn_bool saved). */
+    if (pi < np && pend[pi].after == first)
+        take_pend(pend, np, &pi, first, out, &n, &pos, first, &tail);
     for (cJSON *ch = first->next, *next; ch; ch = next) {
         next = ch->next;
         int t = ch->type & 0xFF;
@@ -3328,6 +3398,8 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
                 next->prev = ch->prev;
             else
                 first->prev = ch->prev;
+            if (pi < np && pend[pi].after == ch)
+                take_pend(pend, np, &pi, ch, out, &n, &pos, first, &tail);
             /* What cJSON_Delete does for a node without child or value and
              * with a literal name, without the library call: mg_pool_free
              * frees a pool block or malloc's. */
@@ -3338,9 +3410,14 @@ static void strip_consts(mg_vplan_raw *r, cJSON *j)
          * constants are put back (canonize): it has no place. */
         if (ch->string != key_name_rest)
             pos++;
+        tail = ch;
         if (ch->child)
-            strip_consts(r, ch);
+            strip_consts(r, ch, NULL, 0);
+        if (pi < np && pend[pi].after == ch)
+            take_pend(pend, np, &pi, ch, out, &n, &pos, first, &tail);
     }
+    if (pi != np) /* a flag after a member that is gone: fn_bool's promise broken */
+        abort();
     if (!n)
         return;
     r->sobjs = grow(r->sobjs, r->nsobjs, &r->capsobjs, sizeof *r->sobjs);
@@ -3366,7 +3443,7 @@ static const strip_sig *strip_sig_of(const mg_vplan_raw *r, const fn_copies *fl,
  * made for a cache: they are its converted form's constants (canonize
  * makes no more), kept as strip_consts keeps them, its objects noted by id
  * (the list's order is made later: share_functions). */
-static void strip_fn(pctx *c, int id, cJSON *f)
+static void strip_fn(pctx *c, int id, cJSON *f, size_t pend_at)
 {
     mg_vplan_raw *r = c->strip_r;
     if ((size_t)id >= c->strip_cap) {
@@ -3378,7 +3455,8 @@ static void strip_fn(pctx *c, int id, cJSON *f)
         c->strip_cap = cap;
     }
     size_t at = r->nsobjs;
-    strip_consts(r, f);
+    strip_consts(r, f, c->pend + pend_at, c->npend - pend_at);
+    c->npend = pend_at;
     c->strip_at[id] = at;
     c->strip_n[id] = r->nsobjs - at;
     for (size_t i = at; i < r->nsobjs; i++) {
@@ -3769,7 +3847,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
             canon_walk(c, r, fn, 1);
         if (!r->prestripped) {
             fl->sobj_at = r->nsobjs;
-            strip_consts(r, fn);
+            strip_consts(r, fn, NULL, 0);
             fl->nsobj = r->nsobjs - fl->sobj_at;
         }
         dc.fn = k;
