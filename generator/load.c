@@ -1101,6 +1101,8 @@ typedef struct {
     const char *value;  /* scalars: `len` bytes and a NUL; aliases: the anchor name */
     size_t len;
     const char *tag, *anchor; /* libyaml only */
+    int nul_free;       /* the value holds no NUL before `len` (yscan.c refuses
+                         * NUL bytes and leaves escaped ones to libyaml) */
 } yevent;
 
 _Static_assert((int)MG_YSTYLE_PLAIN == (int)YAML_PLAIN_SCALAR_STYLE &&
@@ -1365,7 +1367,7 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
         break;
     case MG_YEV_SCALAR: {
         const char *v = ev->value;
-        if (strlen(v) != ev->len) {
+        if (!ev->nul_free && strlen(v) != ev->len) {
             builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
             break;
         }
@@ -1486,6 +1488,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
             ev.value = fast.val + fe->off;
             ev.len = fe->len;
             ev.tag = ev.anchor = NULL;
+            ev.nul_free = 1;
             if (yaml_event(&y, &ev, &docs))
                 break;
         }

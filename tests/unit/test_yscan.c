@@ -393,12 +393,39 @@ static void yscan_should_match_libyaml_on_the_repository_and_mutations(void)
     free(all.path);
 }
 
+/* check_chars reads eight bytes at a time across line breaks: a control
+ * character (or 0x7F, or NUL) in the same word as a line break, at any
+ * place of the word, must still make the fast path give up (to libyaml,
+ * which refuses it). */
+static void yscan_should_refuse_control_characters_beside_line_breaks(void)
+{
+    static const char base[] = "a: b\nc: d\ne: f\ng: h\ni: j\n";
+    size_t n = sizeof base - 1;
+    CHECK(mg_yscan_run(&scan, base, n) == 0);
+    char t[sizeof base];
+    for (int c = 0; c < 0x80; c++) {
+        if ((c >= 0x20 && c != 0x7F) || c == '\n')
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (base[i] == '\n')
+                continue;
+            memcpy(t, base, sizeof base);
+            t[i] = (char)c;
+            if (mg_yscan_run(&scan, t, n) == 0) {
+                unit_failed_checks++;
+                unit_note("# byte 0x%02X at offset %zu: taken by the fast path\n", (unsigned)c, i);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     mg_yscan_init(&scan);
     RUN(yscan_should_match_libyaml_on_small_texts);
     RUN(yscan_should_match_libyaml_at_the_limits);
     RUN(yscan_should_match_libyaml_on_the_repository_and_mutations);
+    RUN(yscan_should_refuse_control_characters_beside_line_breaks);
     mg_yscan_fini(&scan);
     return unit_done();
 }
