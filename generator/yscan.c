@@ -533,6 +533,17 @@ static int push(ys *y, int kind, int indent)
     return 0;
 }
 
+/* Opens a block sequence (K_SEQ, or K_ISEQ: indentless, at its key's
+ * column) at the '-' of its first entry, which it steps over. */
+static int open_seq(ys *y, int kind, int line, int col)
+{
+    if (push(y, kind, col) < 0)
+        return -1;
+    emit(y, MG_YEV_SEQ_START, line, col);
+    y->p++;
+    return 0;
+}
+
 /* libyaml's parser->indent: the column of the innermost block collection
  * that has one (not an indentless sequence), -1 at the top. */
 static int block_indent(const ys *y)
@@ -694,10 +705,8 @@ static int scan_doc(ys *y)
                 }
                 if (after == AFTER_KEY && entry && col == y->indent[y->depth - 1]) {
                     /* key:\n- a: an indentless sequence */
-                    if (push(y, K_ISEQ, col) < 0)
+                    if (open_seq(y, K_ISEQ, line, col) < 0)
                         return -1;
-                    emit(y, MG_YEV_SEQ_START, line, col);
-                    y->p++;
                     after = AFTER_ENTRY;
                     eline = line;
                     ecol = col + 1;
@@ -713,10 +722,8 @@ static int scan_doc(ys *y)
                 return -1;
             }
             if (entry) {
-                if (push(y, K_SEQ, col) < 0)
+                if (open_seq(y, K_SEQ, line, col) < 0)
                     return -1;
-                emit(y, MG_YEV_SEQ_START, line, col);
-                y->p++;
                 after = AFTER_ENTRY;
                 eline = line;
                 ecol = col + 1;
