@@ -194,6 +194,13 @@ static void emit_scalar(ys *y, size_t off, int style, int line, int col)
     e->len = y->s->vlen - 1 - off;
 }
 
+/* Steps over spaces (not tabs: the subset gives up on those). */
+static void skip_spaces(ys *y)
+{
+    while (y->p < y->end && *y->p == ' ')
+        y->p++;
+}
+
 static int blankz(const ys *y, const char *q)
 {
     return q >= y->end || *q == ' ' || *q == '\n';
@@ -212,8 +219,7 @@ static int doc_marker(const ys *y, const char *q)
 static int skip_to_token(ys *y)
 {
     for (;;) {
-        while (y->p < y->end && *y->p == ' ')
-            y->p++;
+        skip_spaces(y);
         if (y->p < y->end && *y->p == '#') {
             const char *e = memchr(y->p, '\n', (size_t)(y->end - y->p));
             y->p = e ? e : y->end;
@@ -233,8 +239,7 @@ static int skip_to_token(ys *y)
  * of the line. */
 static int end_line(ys *y)
 {
-    while (y->p < y->end && *y->p == ' ')
-        y->p++;
+    skip_spaces(y);
     if (y->p < y->end && *y->p == '#') {
         const char *e = memchr(y->p, '\n', (size_t)(y->end - y->p));
         y->p = e ? e : y->end;
@@ -566,8 +571,7 @@ static int scan_flow(ys *y)
          * comments, but a line break after a plain scalar would continue
          * the scalar (multi-line: left to libyaml). */
         if (st == AFTER && plain) {
-            while (y->p < y->end && *y->p == ' ')
-                y->p++;
+            skip_spaces(y);
         } else if (y->depth > base && skip_to_token(y) < 0) {
             return -1;
         }
@@ -602,13 +606,11 @@ static int scan_flow(ys *y)
                 if (c == '[' || c == '{' || scan_scalar(y, 1, &off, &style) < 0)
                     return -1;
                 emit_scalar(y, off, style, line, col);
-                while (y->p < y->end && *y->p == ' ')
-                    y->p++;
+                skip_spaces(y);
                 if (y->end - y->p < 2 || y->p[0] != ':' || y->p[1] != ' ' || y->p - start > MAX_KEY)
                     return -1;
                 y->p += 2;
-                while (y->p < y->end && *y->p == ' ')
-                    y->p++;
+                skip_spaces(y);
                 if (y->p >= y->end)
                     return -1;
                 c = *y->p;
@@ -684,8 +686,7 @@ static int scan_doc(ys *y)
     for (;;) {
         if (!next) {
             if (inl) {
-                while (y->p < y->end && *y->p == ' ')
-                    y->p++;
+                skip_spaces(y);
                 if (y->p >= y->end || *y->p == '\n' || *y->p == '#') {
                     inl = 0;
                     if (skip_to_token(y) < 0)
@@ -752,8 +753,7 @@ static int scan_doc(ys *y)
             const char *start = y->p;
             if (scan_scalar(y, 0, &off, &style) < 0)
                 return -1;
-            while (y->p < y->end && *y->p == ' ')
-                y->p++;
+            skip_spaces(y);
             if (y->p < y->end && *y->p == ':' && blankz(y, y->p + 1)) {
                 /* A simple key: a mapping starts at its column. */
                 if (inl && after == AFTER_KEY)
@@ -821,8 +821,7 @@ static int scan_doc(ys *y)
         const char *start = y->p;
         if (scan_scalar(y, 0, &off, &style) < 0)
             return -1;
-        while (y->p < y->end && *y->p == ' ')
-            y->p++;
+        skip_spaces(y);
         if (y->p >= y->end || *y->p != ':' || !blankz(y, y->p + 1) || y->p - start > MAX_KEY)
             return -1;
         emit_scalar(y, off, style, line, col);
