@@ -113,6 +113,8 @@ typedef struct pctx {
     mg_hmap type_by_id;       /* type view id -> type_ent */
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     const cJSON **plain_shapes; /* with shapes: those without elem_id, by plain_shape_slot */
+    uint32_t *plain_at;       /* with shapes: their places in `shapes` */
+    uint32_t *shape_at;       /* or NULL: set_shape sets it to its shape's place in `shapes` */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     int flag_ids[9];          /* consts->key_id of tr_flag_names (read_flags), when flag_by_id */
@@ -2729,6 +2731,8 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
     const cJSON **plain = c->shapes && !elem_id[0] ? &c->plain_shapes[plain_shape_slot(container, cls)] : NULL;
     if (plain && *plain) {
         sh = cJSON_CreateObjectReference((*plain)->child);
+        if (c->shape_at)
+            *c->shape_at = c->plain_at[plain - c->plain_shapes];
     } else if (c->shapes) {
         shape_ent key = {container, cls, (char *)elem_id, NULL};
         /* Every byte, a word at a time: ids are paths of tens of bytes
@@ -2743,8 +2747,13 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
             e->elem_id = mg_xstrdup(elem_id);
             e->obj = shape_new(container, cls, elem_id);
         }
-        if (plain)
+        uint32_t at = (uint32_t)mg_hmap_index(c->shapes, e);
+        if (plain) {
             *plain = e->obj;
+            c->plain_at[plain - c->plain_shapes] = at;
+        }
+        if (c->shape_at)
+            *c->shape_at = at;
         sh = cJSON_CreateObjectReference(e->obj->child);
     } else
         sh = shape_new(container, cls, elem_id);
@@ -2994,6 +3003,7 @@ struct mg_vplan_raw {
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
     const cJSON *plain_shapes[32]; /* shape_ent.obj of those without elem_id (plain_shape_slot), or NULL */
+    uint32_t plain_at[32];         /* their places in `shapes` */
     /* Per kept function (in list order): its literals, and its copies for
      * the targets (variant_of). */
     fn_copies *copies;
@@ -3016,7 +3026,7 @@ struct mg_vplan_raw {
      * a raw plan made for a cache): canonize strips no more. */
     int prestripped;
     /* The shape each type field got from the first build that shared the
-     * shapes (set_shape: the first member of one of `shapes`' objects), in
+     * shapes (set_shape: its place in `shapes`, 4 bytes a field), in
      * the order of the types and their fields; field_at[i] is where type
      * i's begin (ntypes + 1 of them). A field's shape reads only what the
      * view made of the model for every target (its flags, items, ref and
@@ -3026,7 +3036,7 @@ struct mg_vplan_raw {
      * and the lookup: two thirds of 120 M instructions at 1 000 messages).
      * NULL: not recorded (no build shared the shapes yet, or a field had a
      * shape before: field_shapes_off). */
-    const cJSON **field_shape;
+    uint32_t *field_shape;
     size_t *field_at;
     int field_shapes_off;
 };
@@ -4150,9 +4160,18 @@ static void field_shapes(pctx *c, mg_vplan_raw *r, cJSON *types, cJSON *const *t
     int ntypes = c->m->ntypes;
     int known = c->shapes && r->field_shape;
     int record = c->shapes && !r->field_shape && !r->field_shapes_off;
-    size_t cap = 0, n = 0;
-    if (record)
+    size_t n = 0, total = 0;
+    uint32_t at_shape = UINT32_MAX;
+    if (record) {
+        /* Exactly as many as there are (a list grown by doubling keeps up
+         * to half again at 10 000 messages' 300 000 fields). */
+        int k = 0;
+        for (const cJSON *item = types->child; item && k < ntypes; item = item->next, k++)
+            total += (size_t)cJSON_GetArraySize(type_fields[k]);
         r->field_at = mg_xcalloc((size_t)ntypes + 1, sizeof *r->field_at);
+        r->field_shape = mg_xcalloc(total + 1, sizeof *r->field_shape);
+        c->shape_at = &at_shape;
+    }
     int i = 0;
     for (cJSON *item = types->child; item; item = item->next, i++) {
         const cJSON *fields = i < ntypes ? type_fields[i] : mg_json_get(item, "fields");
@@ -4162,26 +4181,27 @@ static void field_shapes(pctx *c, mg_vplan_raw *r, cJSON *types, cJSON *const *t
             cJSON_ArrayForEach(f, fields)
                 nf++;
             if (nf == r->field_at[i + 1] - at) {
-                cJSON_ArrayForEach(f, fields)
-                    add_cs(f, "shape", cJSON_CreateObjectReference((cJSON *)(uintptr_t)r->field_shape[at++]));
+                cJSON_ArrayForEach(f, fields) {
+                    const shape_ent *e = mg_hmap_at(&r->shapes, r->field_shape[at++]);
+                    add_cs(f, "shape", cJSON_CreateObjectReference(e->obj->child));
+                }
                 continue;
             }
         }
         cJSON_ArrayForEach(f, fields) {
             /* A field that had a shape already (a list shared by two types)
              * would lose it: not recorded. */
-            if (add_shape(c, f))
+            at_shape = UINT32_MAX;
+            if (add_shape(c, f) || at_shape == UINT32_MAX)
                 record = 0;
-            if (record && i < ntypes) {
-                const cJSON *sh = f->child ? f->child->prev : NULL; /* add_cs appends */
-                r->field_shape = grow(r->field_shape, n, &cap, sizeof *r->field_shape);
-                r->field_shape[n++] = sh ? sh->child : NULL;
-            }
+            if (record && i < ntypes && n < total)
+                r->field_shape[n++] = at_shape;
         }
         if (record && i < ntypes)
             r->field_at[i + 1] = n;
     }
-    if (record && (i < ntypes || !r->field_shape)) /* fewer items than types, or no field */
+    c->shape_at = NULL;
+    if (record && (i < ntypes || !n || n != total)) /* fewer items than types, or no field */
         record = 0;
     if (c->shapes && !known && !record) {
         r->field_shapes_off = 1;
@@ -4231,6 +4251,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         share_shapes = !escaped(arg, shape_classes[i]);
     c.shapes = share_shapes ? &raw->shapes : NULL;
     c.plain_shapes = raw->plain_shapes;
+    c.plain_at = raw->plain_at;
     /* The functions, named as they are copied (each one a `top`). */
     c.keep = keep;
     c.keep_arg = arg;

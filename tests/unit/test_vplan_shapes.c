@@ -99,7 +99,7 @@ static void compare_model(const char *what, const mg_model *m)
             const cJSON *f;
             cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(t, "fields")) {
                 const cJSON *sh = cJSON_GetObjectItemCaseSensitive(f, "shape");
-                same += sh && sh->child == raw->field_shape[at];
+                same += sh && sh->child == ((const shape_ent *)mg_hmap_at(&raw->shapes, raw->field_shape[at]))->obj->child;
                 at++;
                 n++;
             }
