@@ -113,6 +113,8 @@ typedef struct pctx {
     mg_hmap type_by_id;       /* type view id -> type_ent */
     mg_hmap *shapes;          /* the raw plan's shape objects (shape_ent), or NULL: each field its own */
     const cJSON **plain_shapes; /* with shapes: those without elem_id, by plain_shape_slot */
+    uint32_t *plain_at;       /* with shapes: their places in `shapes` */
+    uint32_t *shape_at;       /* or NULL: set_shape sets it to its shape's place in `shapes` */
     int (*keep)(void *arg, const cJSON *member); /* copy_plan copies only these; NULL: all */
     const mg_vplan_consts *consts; /* the type views' constants that are not members, or NULL */
     int flag_ids[9];          /* consts->key_id of tr_flag_names (read_flags), when flag_by_id */
@@ -154,7 +156,7 @@ typedef struct pctx {
  * while a function is compiled). */
 typedef struct pend_ent {
     const char *key; /* a literal */
-    int val;         /* cJSON_True or cJSON_False */
+    int val;         /* cJSON_True, cJSON_False or cJSON_Array (an empty list) */
     const cJSON *after;
 } pend_ent;
 
@@ -407,6 +409,25 @@ static inline void fn_bool(pctx *c, cJSON *f, const char *k, int b)
     }
     c->pend = grow(c->pend, c->npend, &c->pendcap, sizeof *c->pend);
     c->pend[c->npend++] = (pend_ent){k, b ? cJSON_True : cJSON_False, f->child->prev};
+}
+
+/* add_cs of a function's own list `list` (NULL: an empty one), which it
+ * takes. For a cache, an empty list is kept as fn_bool keeps a flag (strip_fn
+ * would leave it out): 13 of a function's lists are empty as a rule, about
+ * 130 000 lists at 1 000 synthetic messages made, linked and freed. */
+static void fn_list_add(pctx *c, cJSON *f, const char *k, cJSON *list)
+{
+    if (list && list->child) {
+        add_cs(f, k, list);
+        return;
+    }
+    if (f != c->strip_f || !f->child) {
+        add_cs(f, k, list ? list : cJSON_CreateArray());
+        return;
+    }
+    cJSON_Delete(list);
+    c->pend = grow(c->pend, c->npend, &c->pendcap, sizeof *c->pend);
+    c->pend[c->npend++] = (pend_ent){k, cJSON_Array, f->child->prev};
 }
 
 static cJSON *fn_ref(pctx *c, int id)
@@ -690,7 +711,7 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
             n++;
         }
     }
-    add_cs(f, "enum_values", vals);
+    fn_list_add(c, f, "enum_values", vals);
     add_lit(c, f, "enum_message_lit", mg_buf_cstr(&m));
     mg_buf_reset(&m);
     fn_bool(c, f, "has_const", cn != NULL);
@@ -778,7 +799,7 @@ static void compile_number(pctx *c, cJSON *f, const kw_members *s)
     if (cJSON_IsString(format) && !strcmp(format->valuestring, "int64"))
         add_check(c, list, "is_int64", "", 0, NULL, "must be a valid int64 (format)");
     fn_bool(c, f, "has_number_checks", cJSON_GetArraySize(list) > 0);
-    add_cs(f, "number_checks", list);
+    fn_list_add(c, f, "number_checks", list);
 }
 
 static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
@@ -825,14 +846,14 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
                 cJSON_AddItemToArray(list, o);
             }
     fn_bool(c, f, "has_string_checks", cJSON_GetArraySize(list) > 0);
-    add_cs(f, "string_checks", list);
+    fn_list_add(c, f, "string_checks", list);
 }
 
 /* has_KEY and KEY: a function reference, or none. */
 #define add_fn(o, key, id) add_fn_(c, (o), "has_" key, key, (id))
 static void add_fn_(pctx *c, cJSON *o, const char *has, const char *key, int id)
 {
-    add_bool(o, has, id >= 0);
+    fn_bool(c, o, has, id >= 0);
     add_ref(c, o, key, id < 0 ? 0 : id);
 }
 
@@ -877,18 +898,19 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const kw_members
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "item", "items"));
         add_check(c, list, "is_max_items", ">", m, NULL, msg);
     }
-    add_cs(f, "count_checks", list);
-    fn_bool(c, f, "has_count_checks", cJSON_GetArraySize(list) > 0);
+    int nchecks = cJSON_GetArraySize(list);
+    fn_list_add(c, f, "count_checks", list);
+    fn_bool(c, f, "has_count_checks", nchecks > 0);
     fn_bool(c, f, "unique_items", cJSON_IsTrue(unique));
     int tuple = cJSON_IsArray(items);
     fn_bool(c, f, "has_items", items != NULL);
     add_fn(f, "items_fn", items && !tuple ? compile(c, doc, items) : -1);
     fn_bool(c, f, "has_tuple", tuple);
-    add_cs(f, "tuple", tuple ? fn_list(c, doc, items) : cJSON_CreateArray());
+    fn_list_add(c, f, "tuple", tuple ? fn_list(c, doc, items) : NULL);
     fn_bool(c, f, "additional_items_false", tuple && cJSON_IsFalse(additems));
     add_fn(f, "additional_items_fn", tuple && additems && !cJSON_IsFalse(additems) ? compile(c, doc, additems) : -1);
     add_fn(f, "contains_fn", contains ? compile(c, doc, contains) : -1);
-    fn_bool(c, f, "has_array_checks", cJSON_GetArraySize(list) > 0 || cJSON_IsTrue(unique) || items || contains);
+    fn_bool(c, f, "has_array_checks", nchecks > 0 || cJSON_IsTrue(unique) || items || contains);
 }
 
 /* A property's member of the plan, by its name (compile_object). */
@@ -983,7 +1005,7 @@ static void put_uint(mg_buf *b, unsigned v)
  * false and the runtime searches the sorted names. Each name's key is made
  * once, not once per multiplier tried (up to 1 024 tries: 12 M instructions
  * of a generate when each try looked the names up again). */
-static void add_member_hash(cJSON *f, const mem_ent *arr, int n)
+static void add_member_hash(pctx *c, cJSON *f, const mem_ent *arr, int n)
 {
     int base = 1;
     while ((1 << base) < n)
@@ -1025,7 +1047,7 @@ static void add_member_hash(cJSON *f, const mem_ent *arr, int n)
             for (int d = 0; d < 16; d++)
                 m[2 + d] = "0123456789ABCDEF"[mult >> (60 - 4 * d) & 0xF];
             memcpy(m + 18, "ULL", 4);
-            add_bool(f, "has_member_hash", 1);
+            fn_bool(c, f, "has_member_hash", 1);
             add_int(f, "member_hash_bits", bits);
             add_cs(f, "member_hash_mult", cJSON_CreateString(m));
             add_cs(f, "member_hash_slots", cJSON_CreateString(mg_buf_cstr(&b)));
@@ -1037,7 +1059,7 @@ static void add_member_hash(cJSON *f, const mem_ent *arr, int n)
     }
     free(slots);
     free(keys);
-    add_bool(f, "has_member_hash", 0);
+    fn_bool(c, f, "has_member_hash", 0);
     add_int(f, "member_hash_bits", 0);
     add_cs(f, "member_hash_mult", cJSON_CreateString("0"));
     add_cs(f, "member_hash_slots", cJSON_CreateString(""));
@@ -1104,8 +1126,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             cJSON_AddItemToArray(req, o);
         }
     }
-    fn_bool(c, f, "has_required", cJSON_GetArraySize(req) > 0);
-    add_cs(f, "required", req);
+    int nreq = cJSON_GetArraySize(req);
+    fn_bool(c, f, "has_required", nreq > 0);
+    fn_list_add(c, f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
     if (nm > 24)
@@ -1118,7 +1141,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
                 arr[j] = arr[j - 1];
             arr[j] = e;
         }
-    add_member_hash(f, arr, nm);
+    add_member_hash(c, f, arr, nm);
     cJSON *groups = cJSON_CreateArray();
     for (int i = 0; i < nm;) {
         int fb = (unsigned char)arr[i].name[0];
@@ -1131,7 +1154,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
         cJSON_AddItemToArray(groups, g);
     }
     free(arr);
-    add_cs(f, "member_groups", groups);
+    fn_list_add(c, f, "member_groups", groups);
     fn_bool(c, f, "has_members", nm > 0);
 
     cJSON *pp = cJSON_CreateArray();
@@ -1144,7 +1167,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
         }
     }
     fn_bool(c, f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
-    add_cs(f, "pattern_props", pp);
+    fn_list_add(c, f, "pattern_props", pp);
     fn_bool(c, f, "uses_matched", addprops != NULL);
     fn_bool(c, f, "additional_false", cJSON_IsFalse(addprops));
     add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
@@ -1163,8 +1186,9 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "property", "properties"));
         add_check(c, counts, "is_max_props", ">", m, NULL, msg);
     }
-    fn_bool(c, f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
-    add_cs(f, "prop_counts", counts);
+    int ncounts = cJSON_GetArraySize(counts);
+    fn_bool(c, f, "has_prop_counts", ncounts > 0);
+    fn_list_add(c, f, "prop_counts", counts);
 
     cJSON *dl = cJSON_CreateArray();
     if (cJSON_IsObject(deps)) {
@@ -1196,10 +1220,10 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const kw_member
             cJSON_AddItemToArray(dl, o);
         }
     }
-    fn_bool(c, f, "has_dependencies", cJSON_GetArraySize(dl) > 0);
-    add_cs(f, "dependencies", dl);
-    fn_bool(c, f, "has_object_checks", cJSON_GetArraySize(req) > 0 || loop || propnames ||
-                                         cJSON_GetArraySize(counts) > 0 || cJSON_GetArraySize(dl) > 0);
+    int ndeps = cJSON_GetArraySize(dl);
+    fn_bool(c, f, "has_dependencies", ndeps > 0);
+    fn_list_add(c, f, "dependencies", dl);
+    fn_bool(c, f, "has_object_checks", nreq > 0 || loop || propnames || ncounts > 0 || ndeps > 0);
 }
 
 static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_members *s)
@@ -1212,11 +1236,11 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const kw_m
     const cJSON *then_ = kw_get(s, KW_then);
     const cJSON *else_ = kw_get(s, KW_else);
     fn_bool(c, f, "has_all_of", cJSON_IsArray(allof));
-    add_cs(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
+    fn_list_add(c, f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : NULL);
     fn_bool(c, f, "has_any_of", cJSON_IsArray(anyof));
-    add_cs(f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : cJSON_CreateArray());
+    fn_list_add(c, f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : NULL);
     fn_bool(c, f, "has_one_of", cJSON_IsArray(oneof));
-    add_cs(f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : cJSON_CreateArray());
+    fn_list_add(c, f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : NULL);
     add_fn(f, "not_fn", not_ ? compile(c, doc, not_) : -1);
     int cond = if_ && (then_ || else_);
     fn_bool(c, f, "has_if", cond);
@@ -2239,11 +2263,15 @@ static int name_clashes(const mg_hmap *seen, const char *name)
  * ("_string"), or NULL. Such functions are shared by most members, so their
  * name is written at every use: a name from the content is short and does
  * not depend on which member happened to come first. */
-static int sig_true(const pctx *c, const cJSON *f, const char *k);
-
 /* bare_type_name, where `c` (may be NULL) holds the flags `f` left out
  * (strip_fn): a true one counts as a member would. */
 static const char *bare_type_name_of(const pctx *c, const cJSON *f);
+
+/* What bare_type_name_of reads of the constants function `f` left out
+ * (strip_fn), where the members did not say: is_schema and has_type (where
+ * *schema and *type are -1: the first of the name), and *other = 1 if any
+ * other is true. */
+static void sig_bare(const pctx *c, const cJSON *f, int *schema, int *type, int *other);
 
 static const char *bare_type_name(const cJSON *f) { return bare_type_name_of(NULL, f); }
 
@@ -2255,16 +2283,31 @@ static const char *bare_type_name_of(const pctx *c, const cJSON *f)
     } names[] = {{T_NULL, "_null"},       {T_BOOLEAN, "_boolean"}, {T_INTEGER, "_integer"},
                  {T_NUMBER | T_INTEGER, "_number"}, {T_STRING, "_string"},  {T_ARRAY, "_array"},
                  {T_OBJECT, "_object"}};
-    const cJSON *is_schema = mg_json_get(f, "is_schema"), *has_type = mg_json_get(f, "has_type");
-    if (!(is_schema ? cJSON_IsTrue(is_schema) : c && sig_true(c, f, "is_schema")) ||
-        !(has_type ? cJSON_IsTrue(has_type) : c && sig_true(c, f, "has_type")))
+    /* is_schema and has_type true, no other flag true (any other keyword:
+     * has_*, is_*, unique_items, ...), as members or among the constants
+     * left out: one pass over each (a lookup per name and a scan of the
+     * constants per question was 17 M instructions at 1 000 messages). */
+    const cJSON *mask_m = NULL;
+    int schema = -1, type = -1, other = 0; /* -1: not met */
+    for (const cJSON *k = f->child; k; k = k->next) {
+        const char *s = k->string;
+        if (s[0] == 'i' && !strcmp(s, "is_schema")) {
+            if (schema < 0) /* the first of a name, as mg_json_get */
+                schema = cJSON_IsTrue(k);
+        } else if (s[0] == 'h' && !strcmp(s, "has_type")) {
+            if (type < 0)
+                type = cJSON_IsTrue(k);
+        } else if (cJSON_IsTrue(k)) {
+            other = 1;
+        } else if (!mask_m && s[0] == 't' && !strcmp(s, "type_mask")) {
+            mask_m = k;
+        }
+    }
+    if (c && !other && schema && type)
+        sig_bare(c, f, &schema, &type, &other);
+    if (schema != 1 || type != 1 || other)
         return NULL;
-    for (const cJSON *k = f->child; k; k = k->next)
-        if (cJSON_IsTrue(k) && strcmp(k->string, "is_schema") && strcmp(k->string, "has_type"))
-            return NULL; /* any other keyword (has_*, is_*, unique_items, ...) */
-    if (c && sig_true(c, f, NULL))
-        return NULL; /* the same, among those left out */
-    int mask = (int)cJSON_GetNumberValue(mg_json_get(f, "type_mask"));
+    int mask = (int)cJSON_GetNumberValue(mask_m);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].mask == mask)
             return names[i].name;
@@ -2688,6 +2731,8 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
     const cJSON **plain = c->shapes && !elem_id[0] ? &c->plain_shapes[plain_shape_slot(container, cls)] : NULL;
     if (plain && *plain) {
         sh = cJSON_CreateObjectReference((*plain)->child);
+        if (c->shape_at)
+            *c->shape_at = c->plain_at[plain - c->plain_shapes];
     } else if (c->shapes) {
         shape_ent key = {container, cls, (char *)elem_id, NULL};
         /* Every byte, a word at a time: ids are paths of tens of bytes
@@ -2702,8 +2747,13 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
             e->elem_id = mg_xstrdup(elem_id);
             e->obj = shape_new(container, cls, elem_id);
         }
-        if (plain)
+        uint32_t at = (uint32_t)mg_hmap_index(c->shapes, e);
+        if (plain) {
             *plain = e->obj;
+            c->plain_at[plain - c->plain_shapes] = at;
+        }
+        if (c->shape_at)
+            *c->shape_at = at;
         sh = cJSON_CreateObjectReference(e->obj->child);
     } else
         sh = shape_new(container, cls, elem_id);
@@ -2712,7 +2762,8 @@ static void set_shape(const pctx *c, cJSON *o, cJSON *old, const char *container
     add_cs(o, "shape", sh);
 }
 
-static void add_shape(const pctx *c, cJSON *field)
+/* Returns 1 if `field` had a shape (replaced), else 0. */
+static int add_shape(const pctx *c, cJSON *field)
 {
     tr_flags ff, fi;
     read_flags(c, field, &ff);
@@ -2735,6 +2786,7 @@ static void add_shape(const pctx *c, cJSON *field)
     int typed = cls[2] == 'o' || cls[2] == 'e' || cls[2] == 'u';
     const char *id = typed ? cJSON_GetStringValue(mg_json_get(elem->ref, "id")) : NULL;
     set_shape(c, field, (cJSON *)ff.shape, container, cls, id ? id : "");
+    return ff.shape != NULL;
 }
 
 /* The number of a function reference or id member, in the raw plan (a
@@ -2951,6 +3003,7 @@ struct mg_vplan_raw {
     mg_hmap keys;        /* every member name under functions and patterns (a set) */
     mg_hmap shapes;      /* shape_ent: the shapes the targets' plans refer to */
     const cJSON *plain_shapes[32]; /* shape_ent.obj of those without elem_id (plain_shape_slot), or NULL */
+    uint32_t plain_at[32];         /* their places in `shapes` */
     /* Per kept function (in list order): its literals, and its copies for
      * the targets (variant_of). */
     fn_copies *copies;
@@ -2972,6 +3025,20 @@ struct mg_vplan_raw {
     /* 1: the functions lost their constants as they were compiled (strip_fn,
      * a raw plan made for a cache): canonize strips no more. */
     int prestripped;
+    /* The shape each type field got from the first build that shared the
+     * shapes (set_shape: its place in `shapes`, 4 bytes a field), in
+     * the order of the types and their fields; field_at[i] is where type
+     * i's begin (ntypes + 1 of them). A field's shape reads only what the
+     * view made of the model for every target (its flags, items, ref and
+     * ref's id, kept in any pruned view: view.c's builder_keys) and the
+     * raw plan's functions (has_option_fns), so the next targets refer to
+     * the same shape without reading the field again (read_flags, elem_class
+     * and the lookup: two thirds of 120 M instructions at 1 000 messages).
+     * NULL: not recorded (no build shared the shapes yet, or a field had a
+     * shape before: field_shapes_off). */
+    uint32_t *field_shape;
+    size_t *field_at;
+    int field_shapes_off;
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -3005,6 +3072,8 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r->sigs);
     mg_hmap_fini(&r->sig_ids);
     free(r->sobjs);
+    free(r->field_shape);
+    free(r->field_at);
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
@@ -3345,7 +3414,7 @@ static inline void take_pend(const pend_ent *pend, size_t np, size_t *pi, const 
             out[(*n)++] = (strip_ent){pend[*pi].key, pend[*pi].val, *pos};
             continue;
         }
-        cJSON *b = cJSON_CreateBool(pend[*pi].val == cJSON_True);
+        cJSON *b = pend[*pi].val == cJSON_Array ? cJSON_CreateArray() : cJSON_CreateBool(pend[*pi].val == cJSON_True);
         b->string = (char *)pend[*pi].key;
         b->type |= cJSON_StringIsConst;
         b->prev = *tail;
@@ -3474,21 +3543,24 @@ static uint32_t sig_at(const pctx *c, const cJSON *first)
     return e ? e->sig : UINT32_MAX;
 }
 
-/* Whether function `f` left out flag `k` true (strip_fn); `k` NULL: any
- * true flag but is_schema and has_type (bare_type_name_of). */
-static int sig_true(const pctx *c, const cJSON *f, const char *k)
+static void sig_bare(const pctx *c, const cJSON *f, int *schema, int *type, int *other)
 {
     uint32_t sig = sig_at(c, f->child);
     if (sig == UINT32_MAX)
-        return 0;
-    const mg_vplan_raw *r = c->strip_r;
-    const strip_sig *sg = &r->sigs[sig];
-    for (size_t i = 0; i < sg->n; i++) {
-        const strip_ent *e = &r->sents[sg->at + i];
-        if (k ? !strcmp(e->key, k) : e->val == cJSON_True && strcmp(e->key, "is_schema") && strcmp(e->key, "has_type"))
-            return k ? e->val == cJSON_True : 1;
+        return;
+    const strip_sig *sg = &c->strip_r->sigs[sig];
+    for (size_t i = 0; i < sg->n && !*other; i++) {
+        const strip_ent *e = &c->strip_r->sents[sg->at + i];
+        if (e->key[0] == 'i' && !strcmp(e->key, "is_schema")) {
+            if (*schema < 0)
+                *schema = e->val == cJSON_True;
+        } else if (e->key[0] == 'h' && !strcmp(e->key, "has_type")) {
+            if (*type < 0)
+                *type = e->val == cJSON_True;
+        } else if (e->val == cJSON_True) {
+            *other = 1;
+        }
     }
-    return 0;
 }
 
 /* Whether flag `k` of raw function `fn` (number `id`) is true: a member, or
@@ -4079,6 +4151,67 @@ static void fields_values(const cJSON *item, cJSON **fields, cJSON **values)
     }
 }
 
+/* add_shape of every field of `types` (type_fields[i]: type i's `fields`,
+ * for the first m->ntypes). With shared shapes, the first build records
+ * each field's shape in r (mg_vplan_raw.field_shape) and the next ones
+ * refer to it, for a type with as many fields as were recorded. */
+static void field_shapes(pctx *c, mg_vplan_raw *r, cJSON *types, cJSON *const *type_fields)
+{
+    int ntypes = c->m->ntypes;
+    int known = c->shapes && r->field_shape;
+    int record = c->shapes && !r->field_shape && !r->field_shapes_off;
+    size_t n = 0, total = 0;
+    uint32_t at_shape = UINT32_MAX;
+    if (record) {
+        /* Exactly as many as there are (a list grown by doubling keeps up
+         * to half again at 10 000 messages' 300 000 fields). */
+        int k = 0;
+        for (const cJSON *item = types->child; item && k < ntypes; item = item->next, k++)
+            total += (size_t)cJSON_GetArraySize(type_fields[k]);
+        r->field_at = mg_xcalloc((size_t)ntypes + 1, sizeof *r->field_at);
+        r->field_shape = mg_xcalloc(total + 1, sizeof *r->field_shape);
+        c->shape_at = &at_shape;
+    }
+    int i = 0;
+    for (cJSON *item = types->child; item; item = item->next, i++) {
+        const cJSON *fields = i < ntypes ? type_fields[i] : mg_json_get(item, "fields");
+        cJSON *f;
+        if (known && i < ntypes) {
+            size_t at = r->field_at[i], nf = 0;
+            cJSON_ArrayForEach(f, fields)
+                nf++;
+            if (nf == r->field_at[i + 1] - at) {
+                cJSON_ArrayForEach(f, fields) {
+                    const shape_ent *e = mg_hmap_at(&r->shapes, r->field_shape[at++]);
+                    add_cs(f, "shape", cJSON_CreateObjectReference(e->obj->child));
+                }
+                continue;
+            }
+        }
+        cJSON_ArrayForEach(f, fields) {
+            /* A field that had a shape already (a list shared by two types)
+             * would lose it: not recorded. */
+            at_shape = UINT32_MAX;
+            if (add_shape(c, f) || at_shape == UINT32_MAX)
+                record = 0;
+            if (record && i < ntypes && n < total)
+                r->field_shape[n++] = at_shape;
+        }
+        if (record && i < ntypes)
+            r->field_at[i + 1] = n;
+    }
+    c->shape_at = NULL;
+    if (record && (i < ntypes || !n || n != total)) /* fewer items than types, or no field */
+        record = 0;
+    if (c->shapes && !known && !record) {
+        r->field_shapes_off = 1;
+        free(r->field_shape);
+        free(r->field_at);
+        r->field_shape = NULL;
+        r->field_at = NULL;
+    }
+}
+
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
     return mg_vplan_build_shared(m, types, opts, cache, NULL, NULL, NULL, NULL, d);
@@ -4118,6 +4251,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         share_shapes = !escaped(arg, shape_classes[i]);
     c.shapes = share_shapes ? &raw->shapes : NULL;
     c.plain_shapes = raw->plain_shapes;
+    c.plain_at = raw->plain_at;
     /* The functions, named as they are copied (each one a `top`). */
     c.keep = keep;
     c.keep_arg = arg;
@@ -4231,14 +4365,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         }
         c.roles = mg_xcalloc(ROLE_CACHE, sizeof *c.roles);
         union_options(&c, types);
-        int i = 0;
-        cJSON_ArrayForEach(item, types) {
-            cJSON *f;
-            /* `fields` as the first loop found it (nothing named so is added since). */
-            cJSON_ArrayForEach(f, (i < m->ntypes ? type_fields[i] : mg_json_get(item, "fields")))
-                add_shape(&c, f);
-            i++;
-        }
+        field_shapes(&c, raw, types, type_fields);
         mg_hmap_fini(&c.type_by_id);
         free(c.roles);
         c.roles = NULL;
