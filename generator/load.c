@@ -70,9 +70,25 @@ typedef struct member_key {
     const char *key;
 } member_key;
 
+/* The hash of a member name: of every byte, eight at a time (mg_hash_words),
+ * from its length, which the YAML scanner gives with the name, so that a key
+ * is neither measured nor hashed byte by byte. The member table combines it
+ * with the object's (hash_member), so a name hashed once for interning
+ * (intern_name_len) serves the table too. */
+static uint32_t hash_name(const char *key, size_t len)
+{
+    return mg_hash_words(0, key, len);
+}
+
+/* The member table's hash of (object, name whose hash_name is `nh`). */
+static uint32_t hash_member(const cJSON *obj, uint32_t nh)
+{
+    return mg_hash_ptr(obj) ^ nh;
+}
+
 static uint32_t hash_key(const cJSON *obj, const char *key)
 {
-    return mg_hash_str_seed(mg_hash_ptr(obj), key);
+    return hash_member(obj, hash_name(key, strlen(key)));
 }
 
 static int key_eq(const void *ent, const void *key)
@@ -91,14 +107,49 @@ static int key_eq(const void *ent, const void *key)
  * per member was an eighth of a loaded document. The table is never freed:
  * duplicates of loaded nodes (views, mg_load_data_file's tree) may outlive
  * their docset, and what is left is only the distinct names. */
-static mg_hmap member_names;
+typedef struct name_ent {
+    char *name; /* NUL-terminated, never freed */
+    size_t len;
+} name_ent;
+
+static mg_hmap member_names; /* name_ent, hashed by hash_name */
+
+typedef struct name_key {
+    const char *s;
+    size_t len;
+} name_key;
+
+static int name_eq(const void *ent, const void *key)
+{
+    const name_ent *e = ent;
+    const name_key *k = key;
+    return e->len == k->len && memcmp(e->name, k->s, k->len) == 0;
+}
+
+/* The interned copy of the `len` bytes at `key` (no NUL among them), whose
+ * hash_name is `nh`: the loaders know both, so the name is read once more
+ * (the comparison with an equal name, or the copy of a new one). */
+static char *intern_name_len(const char *key, size_t len, uint32_t nh)
+{
+    if (!member_names.esize)
+        mg_hmap_init(&member_names, sizeof(name_ent));
+    name_key k = {key, len};
+    name_ent *e = mg_hmap_find(&member_names, nh, name_eq, &k);
+    if (!e) {
+        char *copy = mg_xmalloc(len + 1);
+        memcpy(copy, key, len);
+        copy[len] = '\0';
+        e = mg_hmap_add(&member_names, nh);
+        e->name = copy;
+        e->len = len;
+    }
+    return e->name;
+}
 
 static char *intern_name(const char *key)
 {
-    if (!member_names.esize)
-        mg_hmap_init_str(&member_names, sizeof(char *));
-    char **e = mg_hmap_put_str(&member_names, key, NULL);
-    return *e;
+    size_t len = strlen(key);
+    return intern_name_len(key, len, hash_name(key, len));
 }
 
 /* Makes `item` the member `name` of `obj` (last); `name` is interned
@@ -130,10 +181,11 @@ static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char
     return keytab_find_hashed(t, obj, key, hash_key(obj, key));
 }
 
-/* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
+/* Adds a member that keytab_find has just reported absent, its name's
+ * hash_name being `nh`. */
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, uint32_t nh)
 {
-    key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
+    key_ent *e = mg_hmap_add(t, hash_member(obj, nh));
     e->obj = obj;
     e->child = child;
 }
@@ -143,7 +195,14 @@ static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
 static void keytab_note(mg_hmap *t, const cJSON *obj, const cJSON *child, int index)
 {
     if (index >= KEYTAB_SCAN)
-        keytab_add(t, obj, child);
+        keytab_add(t, obj, child, hash_name(child->string, strlen(child->string)));
+}
+
+/* keytab_note for a name whose hash_name is `nh`. */
+static void keytab_note_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int index, uint32_t nh)
+{
+    if (index >= KEYTAB_SCAN)
+        keytab_add(t, obj, child, nh);
 }
 
 /* The member `key` of `obj` (an object): the first KEYTAB_SCAN members by a
@@ -168,9 +227,10 @@ static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *
 }
 
 /* member_find while the loader builds `obj`, for a key already interned
- * (intern_name): every member the loader has given `obj` has an interned
- * name, so the scanned ones compare by pointer, with no strcmp. */
-static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, const char *name)
+ * (intern_name) whose hash_name is `nh`: every member the loader has given
+ * `obj` has an interned name, so the scanned ones compare by pointer, with
+ * no strcmp. */
+static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, const char *name, uint32_t nh)
 {
     const cJSON *c = obj->child;
     for (int i = 0; c && i < KEYTAB_SCAN; c = c->next, i++)
@@ -178,7 +238,7 @@ static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, con
             return c;
     if (!c)
         return NULL;
-    const key_ent *e = keytab_find(t, obj, name);
+    const key_ent *e = keytab_find_hashed(t, obj, name, hash_member(obj, nh));
     return e ? e->child : NULL;
 }
 
@@ -918,6 +978,7 @@ typedef struct yframe {
     int is_map;
     int count;           /* children so far */
     char *key;           /* pending key (interned: intern_name) or NULL */
+    uint32_t khash;      /* its hash_name */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -1196,7 +1257,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted, int a
     if (f->is_map) {
         add_member_interned(f->node, f->key, item);
         f->key = NULL;
-        keytab_note(&b->pos->keys, f->node, item, f->count);
+        keytab_note_hashed(&b->pos->keys, f->node, item, f->count, f->khash);
         record_entry(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted, again);
     } else {
         cJSON_AddItemToArray(f->node, item);
@@ -1214,6 +1275,7 @@ static int ypush(yparser *y, cJSON *node, int is_map, size_t anchor)
     f->is_map = is_map;
     f->count = 0;
     f->key = NULL;
+    f->khash = 0;
     f->kline = f->kcol = 0;
     f->anchor = anchor;
     return 0;
@@ -1371,7 +1433,7 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
             builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
             break;
         }
-        if (want_key && ev->style == MG_YSTYLE_PLAIN && strcmp(v, "<<") == 0) {
+        if (want_key && ev->style == MG_YSTYLE_PLAIN && ev->len == 2 && strcmp(v, "<<") == 0) {
             /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
              * plain key would silently drop the merge the author meant. */
             builder_error(b, line, col,
@@ -1379,8 +1441,9 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
             break;
         }
         if (want_key) {
-            char *name = intern_name(v);
-            const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name);
+            uint32_t nh = hash_name(v, ev->len);
+            char *name = intern_name_len(v, ev->len, nh);
+            const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name, nh);
             if (dup) {
                 const pos_ent *de = postab_get(b->pos, dup);
                 builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
@@ -1388,6 +1451,7 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
                 break;
             }
             f->key = name;
+            f->khash = nh;
             f->kline = line;
             f->kcol = col;
             break;
