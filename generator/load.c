@@ -1068,12 +1068,25 @@ static cJSON *resolve_plain(const char *s)
     static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
     static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
     static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
-    if (streq_any(s, nulls))
-        return cJSON_CreateNull();
-    if (streq_any(s, trues))
-        return cJSON_CreateTrue();
-    if (streq_any(s, falses))
-        return cJSON_CreateFalse();
+    /* Each word of a list starts with one of the letters its case names
+     * (the empty null with NUL), so a number is not compared with eleven
+     * words first. */
+    switch (s[0]) {
+    case '\0': case '~': case 'n': case 'N':
+        if (streq_any(s, nulls))
+            return cJSON_CreateNull();
+        break;
+    case 't': case 'T':
+        if (streq_any(s, trues))
+            return cJSON_CreateTrue();
+        break;
+    case 'f': case 'F':
+        if (streq_any(s, falses))
+            return cJSON_CreateFalse();
+        break;
+    default:
+        break;
+    }
     if (s[0] == '0' && (s[1] == 'o' || s[1] == 'x') &&
         all_in(s + 2, s[1] == 'o' ? "01234567" : "0123456789abcdefABCDEF")) {
         int base = s[1] == 'o' ? 8 : 16;
@@ -1229,7 +1242,12 @@ static cJSON *scalar_node(const yevent *ev, int *quoted)
      * NaN of the core schema is empty or starts with one of these
      * characters, so the others are strings without resolve_plain's 25
      * comparisons. */
-    if (v[0] && !strchr("~nNtTfF0123456789-+.", v[0]))
+    static const unsigned char may_resolve[256] = {
+        ['~'] = 1, ['n'] = 1, ['N'] = 1, ['t'] = 1, ['T'] = 1, ['f'] = 1, ['F'] = 1,
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+        ['9'] = 1, ['-'] = 1, ['+'] = 1, ['.'] = 1,
+    };
+    if (v[0] && !may_resolve[(unsigned char)v[0]])
         return string_node_copy(v, ev->len);
     return resolve_plain(v);
 }
