@@ -1059,8 +1059,9 @@ static cJSON *make_number(double v)
     return cJSON_CreateNumber(v);
 }
 
-/* Resolves a plain scalar by the YAML 1.2 core schema (section 10.3.2). */
-static cJSON *resolve_plain(const char *s)
+/* Resolves a plain scalar (`len` bytes, NUL-terminated) by the YAML 1.2
+ * core schema (section 10.3.2). */
+static cJSON *resolve_plain(const char *s, size_t len)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
     static const char *const trues[] = {"true", "True", "TRUE", NULL};
@@ -1069,9 +1070,9 @@ static cJSON *resolve_plain(const char *s)
     static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
     static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
     /* Each word of a list starts with one of the letters its case names
-     * (the empty null with NUL), so a number is not compared with eleven
-     * words first. */
-    switch (s[0]) {
+     * (the empty null with NUL) and has at most five characters, so a
+     * number, or a word such as "number", is not compared with them. */
+    switch (len <= 5 ? s[0] : 'x') {
     case '\0': case '~': case 'n': case 'N':
         if (streq_any(s, nulls))
             return cJSON_CreateNull();
@@ -1101,17 +1102,21 @@ static cJSON *resolve_plain(const char *s)
         }
         /* Beyond 2^53 the double is not the number: keep it in decimal (up to 2^64). */
         char dec[24];
-        int len = exact && v >= 9007199254740992.0 ? snprintf(dec, sizeof dec, "%" PRIu64, u) : 0;
-        return number_node(v, dec, len > 0 ? (size_t)len : 0);
+        int dlen = exact && v >= 9007199254740992.0 ? snprintf(dec, sizeof dec, "%" PRIu64, u) : 0;
+        return number_node(v, dec, dlen > 0 ? (size_t)dlen : 0);
     }
     if (is_core_float(s))
-        return number_node(strtod(s, NULL), s, strlen(s));
-    if (streq_any(s, infs))
-        return make_number(INFINITY);
-    if (streq_any(s, ninfs))
-        return make_number(-INFINITY);
-    if (streq_any(s, nans))
-        return make_number(NAN);
+        return number_node(strtod(s, NULL), s, len);
+    /* The same for the words of infinity and NaN: four or five characters
+     * starting with '.', '+' or '-'. */
+    if (len >= 4 && len <= 5 && (s[0] == '.' || s[0] == '+' || s[0] == '-')) {
+        if (streq_any(s, infs))
+            return make_number(INFINITY);
+        if (streq_any(s, ninfs))
+            return make_number(-INFINITY);
+        if (streq_any(s, nans))
+            return make_number(NAN);
+    }
     return cJSON_CreateString(s);
 }
 
@@ -1249,7 +1254,7 @@ static cJSON *scalar_node(const yevent *ev, int *quoted)
     };
     if (v[0] && !may_resolve[(unsigned char)v[0]])
         return string_node_copy(v, ev->len);
-    return resolve_plain(v);
+    return resolve_plain(v, ev->len);
 }
 
 static yframe *ytop(yparser *y)
