@@ -231,8 +231,24 @@ uint32_t mg_hash_words(uint32_t seed, const void *p, size_t n)
         h ^= h >> 29;
     }
     if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
+        /* The last 1 to 7 bytes at the places memcpy(&w, s, n) would put
+         * them, in at most three fixed-size copies: a copy of a variable
+         * length compiled to a byte loop that was half of this function's
+         * instructions for a short key. */
+        unsigned char b[8] = {0};
+        size_t i = 0;
+        if (n & 4) {
+            memcpy(b, s, 4);
+            i = 4;
+        }
+        if (n & 2) {
+            memcpy(b + i, s + i, 2);
+            i += 2;
+        }
+        if (n & 1)
+            b[i] = (unsigned char)s[i];
+        uint64_t w;
+        memcpy(&w, b, 8);
         h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
     }
     h ^= h >> 32;

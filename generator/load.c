@@ -70,9 +70,25 @@ typedef struct member_key {
     const char *key;
 } member_key;
 
+/* The hash of a member name: of every byte, eight at a time (mg_hash_words),
+ * from its length, which the YAML scanner gives with the name, so that a key
+ * is neither measured nor hashed byte by byte. The member table combines it
+ * with the object's (hash_member), so a name hashed once for interning
+ * (intern_name_len) serves the table too. */
+static uint32_t hash_name(const char *key, size_t len)
+{
+    return mg_hash_words(0, key, len);
+}
+
+/* The member table's hash of (object, name whose hash_name is `nh`). */
+static uint32_t hash_member(const cJSON *obj, uint32_t nh)
+{
+    return mg_hash_ptr(obj) ^ nh;
+}
+
 static uint32_t hash_key(const cJSON *obj, const char *key)
 {
-    return mg_hash_str_seed(mg_hash_ptr(obj), key);
+    return hash_member(obj, hash_name(key, strlen(key)));
 }
 
 static int key_eq(const void *ent, const void *key)
@@ -91,14 +107,49 @@ static int key_eq(const void *ent, const void *key)
  * per member was an eighth of a loaded document. The table is never freed:
  * duplicates of loaded nodes (views, mg_load_data_file's tree) may outlive
  * their docset, and what is left is only the distinct names. */
-static mg_hmap member_names;
+typedef struct name_ent {
+    char *name; /* NUL-terminated, never freed */
+    size_t len;
+} name_ent;
+
+static mg_hmap member_names; /* name_ent, hashed by hash_name */
+
+typedef struct name_key {
+    const char *s;
+    size_t len;
+} name_key;
+
+static int name_eq(const void *ent, const void *key)
+{
+    const name_ent *e = ent;
+    const name_key *k = key;
+    return e->len == k->len && memcmp(e->name, k->s, k->len) == 0;
+}
+
+/* The interned copy of the `len` bytes at `key` (no NUL among them), whose
+ * hash_name is `nh`: the loaders know both, so the name is read once more
+ * (the comparison with an equal name, or the copy of a new one). */
+static char *intern_name_len(const char *key, size_t len, uint32_t nh)
+{
+    if (!member_names.esize)
+        mg_hmap_init(&member_names, sizeof(name_ent));
+    name_key k = {key, len};
+    name_ent *e = mg_hmap_find(&member_names, nh, name_eq, &k);
+    if (!e) {
+        char *copy = mg_xmalloc(len + 1);
+        memcpy(copy, key, len);
+        copy[len] = '\0';
+        e = mg_hmap_add(&member_names, nh);
+        e->name = copy;
+        e->len = len;
+    }
+    return e->name;
+}
 
 static char *intern_name(const char *key)
 {
-    if (!member_names.esize)
-        mg_hmap_init_str(&member_names, sizeof(char *));
-    char **e = mg_hmap_put_str(&member_names, key, NULL);
-    return *e;
+    size_t len = strlen(key);
+    return intern_name_len(key, len, hash_name(key, len));
 }
 
 /* Makes `item` the member `name` of `obj` (last); `name` is interned
@@ -130,10 +181,11 @@ static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char
     return keytab_find_hashed(t, obj, key, hash_key(obj, key));
 }
 
-/* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
+/* Adds a member that keytab_find has just reported absent, its name's
+ * hash_name being `nh`. */
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, uint32_t nh)
 {
-    key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
+    key_ent *e = mg_hmap_add(t, hash_member(obj, nh));
     e->obj = obj;
     e->child = child;
 }
@@ -143,7 +195,14 @@ static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child)
 static void keytab_note(mg_hmap *t, const cJSON *obj, const cJSON *child, int index)
 {
     if (index >= KEYTAB_SCAN)
-        keytab_add(t, obj, child);
+        keytab_add(t, obj, child, hash_name(child->string, strlen(child->string)));
+}
+
+/* keytab_note for a name whose hash_name is `nh`. */
+static void keytab_note_hashed(mg_hmap *t, const cJSON *obj, const cJSON *child, int index, uint32_t nh)
+{
+    if (index >= KEYTAB_SCAN)
+        keytab_add(t, obj, child, nh);
 }
 
 /* The member `key` of `obj` (an object): the first KEYTAB_SCAN members by a
@@ -168,9 +227,10 @@ static const cJSON *member_find(const mg_hmap *t, const cJSON *obj, const char *
 }
 
 /* member_find while the loader builds `obj`, for a key already interned
- * (intern_name): every member the loader has given `obj` has an interned
- * name, so the scanned ones compare by pointer, with no strcmp. */
-static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, const char *name)
+ * (intern_name) whose hash_name is `nh`: every member the loader has given
+ * `obj` has an interned name, so the scanned ones compare by pointer, with
+ * no strcmp. */
+static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, const char *name, uint32_t nh)
 {
     const cJSON *c = obj->child;
     for (int i = 0; c && i < KEYTAB_SCAN; c = c->next, i++)
@@ -178,7 +238,7 @@ static const cJSON *member_find_interned(const mg_hmap *t, const cJSON *obj, con
             return c;
     if (!c)
         return NULL;
-    const key_ent *e = keytab_find(t, obj, name);
+    const key_ent *e = keytab_find_hashed(t, obj, name, hash_member(obj, nh));
     return e ? e->child : NULL;
 }
 
@@ -918,6 +978,7 @@ typedef struct yframe {
     int is_map;
     int count;           /* children so far */
     char *key;           /* pending key (interned: intern_name) or NULL */
+    uint32_t khash;      /* its hash_name */
     int kline, kcol;
     size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
                           * complete; an index, as entries move when the table grows); 0: none */
@@ -998,8 +1059,9 @@ static cJSON *make_number(double v)
     return cJSON_CreateNumber(v);
 }
 
-/* Resolves a plain scalar by the YAML 1.2 core schema (section 10.3.2). */
-static cJSON *resolve_plain(const char *s)
+/* Resolves a plain scalar (`len` bytes, NUL-terminated) by the YAML 1.2
+ * core schema (section 10.3.2). */
+static cJSON *resolve_plain(const char *s, size_t len)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
     static const char *const trues[] = {"true", "True", "TRUE", NULL};
@@ -1007,12 +1069,25 @@ static cJSON *resolve_plain(const char *s)
     static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
     static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
     static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
-    if (streq_any(s, nulls))
-        return cJSON_CreateNull();
-    if (streq_any(s, trues))
-        return cJSON_CreateTrue();
-    if (streq_any(s, falses))
-        return cJSON_CreateFalse();
+    /* Each word of a list starts with one of the letters its case names
+     * (the empty null with NUL) and has at most five characters, so a
+     * number, or a word such as "number", is not compared with them. */
+    switch (len <= 5 ? s[0] : 'x') {
+    case '\0': case '~': case 'n': case 'N':
+        if (streq_any(s, nulls))
+            return cJSON_CreateNull();
+        break;
+    case 't': case 'T':
+        if (streq_any(s, trues))
+            return cJSON_CreateTrue();
+        break;
+    case 'f': case 'F':
+        if (streq_any(s, falses))
+            return cJSON_CreateFalse();
+        break;
+    default:
+        break;
+    }
     if (s[0] == '0' && (s[1] == 'o' || s[1] == 'x') &&
         all_in(s + 2, s[1] == 'o' ? "01234567" : "0123456789abcdefABCDEF")) {
         int base = s[1] == 'o' ? 8 : 16;
@@ -1027,17 +1102,21 @@ static cJSON *resolve_plain(const char *s)
         }
         /* Beyond 2^53 the double is not the number: keep it in decimal (up to 2^64). */
         char dec[24];
-        int len = exact && v >= 9007199254740992.0 ? snprintf(dec, sizeof dec, "%" PRIu64, u) : 0;
-        return number_node(v, dec, len > 0 ? (size_t)len : 0);
+        int dlen = exact && v >= 9007199254740992.0 ? snprintf(dec, sizeof dec, "%" PRIu64, u) : 0;
+        return number_node(v, dec, dlen > 0 ? (size_t)dlen : 0);
     }
     if (is_core_float(s))
-        return number_node(strtod(s, NULL), s, strlen(s));
-    if (streq_any(s, infs))
-        return make_number(INFINITY);
-    if (streq_any(s, ninfs))
-        return make_number(-INFINITY);
-    if (streq_any(s, nans))
-        return make_number(NAN);
+        return number_node(strtod(s, NULL), s, len);
+    /* The same for the words of infinity and NaN: four or five characters
+     * starting with '.', '+' or '-'. */
+    if (len >= 4 && len <= 5 && (s[0] == '.' || s[0] == '+' || s[0] == '-')) {
+        if (streq_any(s, infs))
+            return make_number(INFINITY);
+        if (streq_any(s, ninfs))
+            return make_number(-INFINITY);
+        if (streq_any(s, nans))
+            return make_number(NAN);
+    }
     return cJSON_CreateString(s);
 }
 
@@ -1168,9 +1247,14 @@ static cJSON *scalar_node(const yevent *ev, int *quoted)
      * NaN of the core schema is empty or starts with one of these
      * characters, so the others are strings without resolve_plain's 25
      * comparisons. */
-    if (v[0] && !strchr("~nNtTfF0123456789-+.", v[0]))
+    static const unsigned char may_resolve[256] = {
+        ['~'] = 1, ['n'] = 1, ['N'] = 1, ['t'] = 1, ['T'] = 1, ['f'] = 1, ['F'] = 1,
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+        ['9'] = 1, ['-'] = 1, ['+'] = 1, ['.'] = 1,
+    };
+    if (v[0] && !may_resolve[(unsigned char)v[0]])
         return string_node_copy(v, ev->len);
-    return resolve_plain(v);
+    return resolve_plain(v, ev->len);
 }
 
 static yframe *ytop(yparser *y)
@@ -1196,7 +1280,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted, int a
     if (f->is_map) {
         add_member_interned(f->node, f->key, item);
         f->key = NULL;
-        keytab_note(&b->pos->keys, f->node, item, f->count);
+        keytab_note_hashed(&b->pos->keys, f->node, item, f->count, f->khash);
         record_entry(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted, again);
     } else {
         cJSON_AddItemToArray(f->node, item);
@@ -1214,6 +1298,7 @@ static int ypush(yparser *y, cJSON *node, int is_map, size_t anchor)
     f->is_map = is_map;
     f->count = 0;
     f->key = NULL;
+    f->khash = 0;
     f->kline = f->kcol = 0;
     f->anchor = anchor;
     return 0;
@@ -1371,7 +1456,7 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
             builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
             break;
         }
-        if (want_key && ev->style == MG_YSTYLE_PLAIN && strcmp(v, "<<") == 0) {
+        if (want_key && ev->style == MG_YSTYLE_PLAIN && ev->len == 2 && strcmp(v, "<<") == 0) {
             /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
              * plain key would silently drop the merge the author meant. */
             builder_error(b, line, col,
@@ -1379,8 +1464,9 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
             break;
         }
         if (want_key) {
-            char *name = intern_name(v);
-            const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name);
+            uint32_t nh = hash_name(v, ev->len);
+            char *name = intern_name_len(v, ev->len, nh);
+            const cJSON *dup = member_find_interned(&b->pos->keys, f->node, name, nh);
             if (dup) {
                 const pos_ent *de = postab_get(b->pos, dup);
                 builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
@@ -1388,6 +1474,7 @@ static int yaml_event(yparser *y, const yevent *ev, int *docs)
                 break;
             }
             f->key = name;
+            f->khash = nh;
             f->kline = line;
             f->kcol = col;
             break;

@@ -740,6 +740,18 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
     static const char *const counts[] = {"minLength", "maxLength", "minItems", "maxItems",
                                          "minProperties", "maxProperties"};
     static const char *const numbers[] = {"minimum", "maximum", "multipleOf"};
+    /* Most typerefs have no constraint keyword at all (nine in ten of a
+     * catalogue's): for them the loop below would do nothing, and the
+     * object it fills is made and freed for nothing. */
+    int any = 0;
+    for (int i = 0; i < ps->n && !any; i++) {
+        const cJSON *kw[KW_COUNT];
+        constraint_members(ps->p[i].node, kw);
+        for (int k = 0; k < KW_COUNT && !any; k++)
+            any = kw[k] != NULL;
+    }
+    if (!any)
+        return empty_object(m);
     /* Not in `owned` until it proves non-empty (the end). */
     cJSON *c = cJSON_CreateObject();
     for (int i = 0; i < ps->n; i++) {

@@ -266,6 +266,51 @@ static int plain_start(const ys *y, const char *q)
     }
 }
 
+/* The first '\n', ':' or '#' at or after p, or end; eight bytes at a time
+ * ((x - 0x01..) & ~x & 0x80.. is nonzero exactly when x has a zero byte, so
+ * a word is skipped only when it holds none of the three). */
+static const char *next_plain_stop(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101u, hi = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t a = w ^ (ones * '\n'), b = w ^ (ones * ':'), c = w ^ (ones * '#');
+        if (((a - ones) & ~a & hi) | ((b - ones) & ~b & hi) | ((c - ones) & ~c & hi))
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '\n' && *p != ':' && *p != '#')
+        p++;
+    return p;
+}
+
+/* scan_plain in the block context, where only three characters can end a
+ * plain scalar on its line: the line break, ':' before a blank and '#'
+ * after a space (a comment); spaces only separate its runs, and the
+ * scalar is what comes before the last of them (trailing spaces are not
+ * part of it). The same result as scan_plain's run-by-run loop, without
+ * stopping at every space of a sentence. */
+static int scan_plain_block(ys *y, size_t *off)
+{
+    const char *start = y->p, *r = y->p;
+    for (;;) {
+        r = next_plain_stop(r, y->end);
+        if (r >= y->end || *r == '\n')
+            break;
+        if (*r == ':' ? blankz(y, r + 1) : r[-1] == ' ')
+            break;
+        r++;
+    }
+    const char *last = r;
+    while (last > start && last[-1] == ' ')
+        last--;
+    *off = y->s->vlen;
+    val_put(y->s, start, (size_t)(last - start));
+    y->p = last;
+    return 0;
+}
+
 /* yaml_parser_scan_plain_scalar on one line: runs of non-blanks joined by
  * the spaces between them. A run ends at a blank, at ':' before a blank and,
  * in a flow collection, at ",[]{}". A space before '#' starts a comment.
@@ -274,6 +319,8 @@ static int plain_start(const ys *y, const char *q)
  * last run. */
 static int scan_plain(ys *y, int flow, size_t *off)
 {
+    if (!flow)
+        return scan_plain_block(y, off);
     /* The characters a run must look at: 1 in both contexts, 2 in a flow
      * collection only. */
     static const unsigned char stop[256] = {

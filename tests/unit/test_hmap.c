@@ -189,6 +189,49 @@ static void hmap_should_keep_every_entry_when_reserved_before_and_after_adding(v
     mg_hmap_fini(&h);
 }
 
+/* mg_hash_words as its comment defines it (whole words, then the 1 to 7
+ * last bytes zero-padded in one word): the hash the generated C runtime
+ * computes too (templates/c), so a faster tail must not change a value. */
+static uint32_t words_reference(uint32_t seed, const void *p, size_t n)
+{
+    const char *s = p;
+    uint64_t h = (0x9E3779B97F4A7C15ULL ^ seed) + n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            ((unsigned char *)&w)[i] = (unsigned char)s[i];
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    }
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static void hash_words_should_equal_its_definition_and_count_every_tail_byte(void)
+{
+    char buf[80];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (char)(i * 37 + 11);
+    int bad = 0, blind = 0;
+    for (size_t off = 0; off < 8; off++)
+        for (size_t n = 0; n + off <= 64; n++) {
+            uint32_t h = mg_hash_words(5, buf + off, n);
+            bad += h != words_reference(5, buf + off, n);
+            for (size_t k = 0; k < n; k++) {
+                buf[off + k] ^= 0x40;
+                blind += mg_hash_words(5, buf + off, n) == h;
+                buf[off + k] ^= 0x40;
+            }
+        }
+    CHECK_INT(bad, 0);
+    CHECK_INT(blind, 0);
+}
+
 int main(void)
 {
     RUN(hmap_should_find_every_pointer_after_growing);
@@ -199,5 +242,6 @@ int main(void)
     RUN(hash_should_depend_on_the_seed_and_every_byte);
     RUN(hmap_should_keep_every_entry_when_shrunk_and_grow_again);
     RUN(hmap_should_keep_every_entry_when_reserved_before_and_after_adding);
+    RUN(hash_words_should_equal_its_definition_and_count_every_tail_byte);
     return unit_done();
 }

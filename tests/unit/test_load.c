@@ -94,6 +94,55 @@ out:
     loaded_fini(&l);
 }
 
+/* Every word of the core schema's null, bool, infinity and NaN lists, on the
+ * fast path (yscan.c) and on libyaml's (an anchor sends the text there), and
+ * words next to them (a character more or less, another first letter) that
+ * stay strings: resolve_plain compares a scalar with a list only when its
+ * first character and length allow a match, so each list must still be
+ * reached by all of its words. */
+static void load_should_resolve_every_core_schema_word_and_no_neighbour(void)
+{
+    static const struct {
+        const char *word;
+        int type; /* cJSON_NULL, cJSON_True, cJSON_False, cJSON_Number (1: +inf, -1: -inf, 0: NaN), cJSON_String */
+        int sign;
+    } cases[] = {
+        {"~", cJSON_NULL, 0}, {"null", cJSON_NULL, 0}, {"Null", cJSON_NULL, 0}, {"NULL", cJSON_NULL, 0},
+        {"true", cJSON_True, 0}, {"True", cJSON_True, 0}, {"TRUE", cJSON_True, 0},
+        {"false", cJSON_False, 0}, {"False", cJSON_False, 0}, {"FALSE", cJSON_False, 0},
+        {".inf", cJSON_Number, 1}, {".Inf", cJSON_Number, 1}, {".INF", cJSON_Number, 1},
+        {"+.inf", cJSON_Number, 1}, {"+.Inf", cJSON_Number, 1}, {"+.INF", cJSON_Number, 1},
+        {"-.inf", cJSON_Number, -1}, {"-.Inf", cJSON_Number, -1}, {"-.INF", cJSON_Number, -1},
+        {".nan", cJSON_Number, 0}, {".NaN", cJSON_Number, 0}, {".NAN", cJSON_Number, 0},
+        {"nulls", cJSON_String, 0}, {"nul", cJSON_String, 0}, {"truer", cJSON_String, 0},
+        {"falsey", cJSON_String, 0}, {"fals", cJSON_String, 0}, {"~~", cJSON_String, 0},
+        {".infs", cJSON_String, 0}, {"+.infx", cJSON_String, 0}, {"-.nan", cJSON_String, 0},
+        {".in", cJSON_String, 0}, {"number", cJSON_String, 0}, {"xnull", cJSON_String, 0},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int slow = 0; slow < 2; slow++) {
+            char text[64];
+            snprintf(text, sizeof text, "v: %s%s\n", slow ? "&a " : "", cases[i].word);
+            loaded l;
+            load_text(&l, "w.yaml", text);
+            const cJSON *v = l.doc ? get(l.doc->root, "v") : NULL;
+            int ok = v && (v->type & 0xFF) == cases[i].type;
+            if (ok && cases[i].type == cJSON_Number)
+                ok = cases[i].sign ? isinf(v->valuedouble) && (v->valuedouble > 0) == (cases[i].sign > 0)
+                                   : isnan(v->valuedouble);
+            if (ok && cases[i].type == cJSON_String)
+                ok = strcmp(v->valuestring, cases[i].word) == 0;
+            if (!ok) {
+                bad++;
+                unit_note("# %s (%s path) loaded as type %d\n", cases[i].word, slow ? "libyaml" : "fast",
+                          v ? v->type & 0xFF : -1);
+            }
+            loaded_fini(&l);
+        }
+    CHECK_INT(bad, 0);
+}
+
 static void load_should_keep_quoted_and_tagged_scalars_as_strings(void)
 {
     loaded l;
@@ -905,6 +954,7 @@ int main(void)
 {
     RUN(load_should_keep_the_text_of_numbers_a_double_may_not_hold);
     RUN(load_should_resolve_plain_scalars_by_the_yaml_1_2_core_schema);
+    RUN(load_should_resolve_every_core_schema_word_and_no_neighbour);
     RUN(load_should_keep_quoted_and_tagged_scalars_as_strings);
     RUN(load_should_record_value_and_key_positions_in_yaml);
     RUN(load_should_record_positions_in_json);
