@@ -41,7 +41,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
 # Our flags come first and always apply; a user's CFLAGS (e.g. -Werror) add to them.
 MG_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-MG_LDLIBS  = $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
+MG_LDLIBS  = $(shell pkg-config --libs $(PKGS)) -lm -pthread $(LDLIBS)
 
 SRCS     = $(wildcard generator/*.c)
 FORMAT_PARTIAL = templates/c/partials/format.mustache

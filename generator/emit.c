@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,6 +49,20 @@
 /* Folder handles kept open at once; past this the cache starts over (each
  * open still refuses links, only the reuse across phases is lost). */
 #define MAX_CACHED_DIRS 200
+
+/* Changed files written before any of them is fsync'ed (each holds a file
+ * handle until renamed), and the threads that fsync them (sync_batch). */
+#define SYNC_BATCH 64
+#define SYNC_THREADS 8
+
+/* The calls that make the output durable and visible, named once so that a
+ * unit test including this file can watch their order or make one fail. */
+#ifndef EMIT_FSYNC
+#define EMIT_FSYNC(fd) fsync(fd)
+#endif
+#ifndef EMIT_RENAMEAT
+#define EMIT_RENAMEAT(from_dir, from, to_dir, to) renameat(from_dir, from, to_dir, to)
+#endif
 
 /* Bytes of a path or origin shown in a message before "...". */
 #define SHOWN_BYTES 60
@@ -108,6 +123,10 @@ typedef struct dir_cache {
     int root_dirty;
     cached_dir *v;
     size_t n, cap;
+    int *outer;           /* owned handles of the folders, outside the output
+                           * folder, where make_out_dir made one: fsync'ed
+                           * with the dirty ones (dir_cache_sync), then closed */
+    size_t nouter, outer_cap;
 } dir_cache;
 
 /* Why a folder could not be opened. */
@@ -310,6 +329,57 @@ static int open_regular(int dfd, const char *name, struct stat *sb)
     return fd;
 }
 
+/* ---- fsync, several at once ---- */
+
+/* sync_fds's shared state: the next handle to fsync. */
+typedef struct sync_queue {
+    const int *fds;
+    int *errs;
+    size_t n, next;
+    pthread_mutex_t lock;
+} sync_queue;
+
+static void *sync_worker(void *arg)
+{
+    sync_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        size_t i = q->next++;
+        pthread_mutex_unlock(&q->lock);
+        if (i >= q->n)
+            return NULL;
+        /* Each errs[i] is written by one thread only, and read after the join. */
+        int rc = EMIT_FSYNC(q->fds[i]);
+        if (q->errs)
+            q->errs[i] = rc != 0 ? errno : 0;
+    }
+}
+
+/* fsyncs the `n` handles `fds`, from up to SYNC_THREADS threads at once (this
+ * one included); errs[i], unless errs is NULL, gets fds[i]'s errno or 0.
+ * Why threads: an fsync waits for the disk, and one at a time each waits its
+ * own turn (a journal commit each, on ext4 or XFS), while fsyncs under way
+ * together are committed together: 64 files cost a few waits instead of 64.
+ * A thread that cannot be started leaves its share to the others (at worst
+ * to this one: one handle at a time, as without threads). */
+static void sync_fds(const int *fds, int *errs, size_t n)
+{
+    sync_queue q;
+    q.fds = fds;
+    q.errs = errs;
+    q.n = n;
+    q.next = 0;
+    pthread_mutex_init(&q.lock, NULL);
+    pthread_t th[SYNC_THREADS - 1];
+    size_t want = n < SYNC_THREADS ? n : SYNC_THREADS, started = 0;
+    while (started + 1 < want && pthread_create(&th[started], NULL, sync_worker, &q) == 0)
+        started++;
+    sync_worker(&q);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&q.lock);
+}
+
 /* ---- the folder handles ---- */
 
 static void dir_cache_init(dir_cache *c, const char *out_dir)
@@ -319,22 +389,60 @@ static void dir_cache_init(dir_cache *c, const char *out_dir)
     c->root = -1;
 }
 
-static void close_dir(int fd, int dirty)
+/* Makes renames and removals durable: fsyncs, all at once (sync_fds), the
+ * dirty folders that are `rel` or below it (every one when rel is NULL), and
+ * with `all` also the output folder when dirty and the outer folders (which
+ * are then closed). A folder's fsync error is not reported (a folder cannot
+ * be written again; its files' own fsyncs were checked). */
+static void dir_cache_sync_under(dir_cache *c, const char *rel, int all)
 {
-    /* Makes renames and removals in it durable (see write_at). */
-    if (dirty)
-        fsync(fd);
-    close(fd);
+    size_t rl = rel ? strlen(rel) : 0, n = 0, cap = 0;
+    int *fds = NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        cached_dir *e = &c->v[i];
+        if (e->dirty && (!rel || (strncmp(e->rel, rel, rl) == 0 && (e->rel[rl] == '\0' || e->rel[rl] == '/')))) {
+            fds = mg_xgrow(fds, n, &cap, sizeof *fds);
+            fds[n++] = e->fd;
+            e->dirty = 0;
+        }
+    }
+    if (all && c->root_dirty && c->root >= 0) {
+        fds = mg_xgrow(fds, n, &cap, sizeof *fds);
+        fds[n++] = c->root;
+    }
+    if (all) {
+        c->root_dirty = 0;
+        for (size_t i = 0; i < c->nouter; i++) {
+            fds = mg_xgrow(fds, n, &cap, sizeof *fds);
+            fds[n++] = c->outer[i];
+        }
+    }
+    sync_fds(fds, NULL, n);
+    if (all) {
+        for (size_t i = 0; i < c->nouter; i++)
+            close(c->outer[i]);
+        c->nouter = 0;
+    }
+    free(fds);
 }
 
-/* Closes the handles of `rel` and of every folder below it (all when rel is NULL). */
+/* fsyncs every folder changed so far, so that what follows (the manifest) is
+ * never on disk before the files it lists. */
+static void dir_cache_sync(dir_cache *c)
+{
+    dir_cache_sync_under(c, NULL, 1);
+}
+
+/* Closes the handles of `rel` and of every folder below it (all when rel is
+ * NULL), after an fsync of the dirty ones. */
 static void dir_cache_forget(dir_cache *c, const char *rel)
 {
+    dir_cache_sync_under(c, rel, 0);
     size_t rl = rel ? strlen(rel) : 0, k = 0;
     for (size_t i = 0; i < c->n; i++) {
         cached_dir *e = &c->v[i];
         if (!rel || (strncmp(e->rel, rel, rl) == 0 && (e->rel[rl] == '\0' || e->rel[rl] == '/'))) {
-            close_dir(e->fd, e->dirty);
+            close(e->fd);
             free(e->rel);
         } else
             c->v[k++] = *e;
@@ -344,10 +452,12 @@ static void dir_cache_forget(dir_cache *c, const char *rel)
 
 static void dir_cache_fini(dir_cache *c)
 {
+    dir_cache_sync(c);
     dir_cache_forget(c, NULL);
     free(c->v);
+    free(c->outer);
     if (c->root >= 0)
-        close_dir(c->root, c->root_dirty);
+        close(c->root);
     c->root = -1;
 }
 
@@ -933,17 +1043,36 @@ static void tmp_name(mg_buf *b, const char *name)
     }
 }
 
+/* A changed file on its way: written under its temporary name and still
+ * open, waiting for its fsync (sync_batch) and its rename (commit_batch). */
+typedef struct staged {
+    int dfd;              /* its folder; borrowed from the cache, which keeps
+                           * it open while the batch is pending (see
+                           * dir_open_keeps) */
+    int fd;               /* the temporary file; -1 once closed */
+    char *tmp;            /* owned: the temporary file's name in dfd */
+    const char *name;     /* borrowed: the name it is renamed to */
+    const char *full;     /* borrowed: the path for messages */
+    const char *rel;      /* borrowed: relative path, whose folder the rename
+                           * makes dirty; NULL for the manifest */
+    int err;              /* errno of its fsync (sync_batch), or 0 */
+} staged;
+
+/* Files staged and not yet renamed: at most SYNC_BATCH (each holds a file
+ * handle until its rename). */
+typedef struct batch {
+    staged v[SYNC_BATCH];
+    size_t n;
+} batch;
+
 /* Writes the content of `f` (read through `tmp`), or `data` when `f` is
- * NULL, as `name` in the folder `dfd`: a temporary file beside it,
+ * NULL, into a new temporary file beside `name` in the folder `dfd`,
  * created exclusively (O_EXCL | O_NOFOLLOW: never an existing file or a
- * link), written, fsync'ed, then renamed over `name` within the same folder
- * handle (atomic: same file system; rename replaces a link itself, never its
- * target). Readers see the old file or the new one, never half of one; after
- * a crash the file is the old or the new one once the folder is synced
- * (close_dir does that at the end of the run). On failure the temporary file
- * is removed. */
-static int write_file_at(int dfd, const char *name, const char *full, const mg_emit_file *f, const char *data,
-                         size_t len, mode_t mode, mg_buf *tmp, mg_diag *d)
+ * link), and gives it `mode`; it stays open, added to `b`, for sync_batch
+ * and commit_batch. On failure the temporary file is removed and the error
+ * reported. The caller makes room in `b` first. */
+static int stage_file(batch *b, int dfd, const char *name, const char *rel, const char *full, const mg_emit_file *f,
+                      const char *data, size_t len, mode_t mode, mg_buf *tmp, mg_diag *d)
 {
     mg_buf t;
     mg_buf_init(&t);
@@ -981,33 +1110,98 @@ static int write_file_at(int dfd, const char *name, const char *full, const mg_e
         }
         at += n;
     }
-    if (read_failed) { /* reported by file_chunk */
+    if (!err && !read_failed && fchmod(fd, mode) != 0)
+        err = errno;
+    if (err || read_failed) { /* a read failure was reported by file_chunk */
         close(fd);
         unlinkat(dfd, t.data, 0);
+        if (err)
+            mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot write: %s", strerror(err));
         mg_buf_fini(&t);
         return -1;
     }
-    if (!err && fchmod(fd, mode) != 0)
-        err = errno;
-    if (!err && fsync(fd) != 0)
-        err = errno;
-    if (close(fd) != 0 && !err)
-        err = errno;
-    if (!err && renameat(dfd, t.data, dfd, name) != 0)
-        err = errno;
-    if (err) {
-        unlinkat(dfd, t.data, 0);
-        mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot write: %s", strerror(err));
-    }
-    mg_buf_fini(&t);
-    return err ? -1 : 0;
+    staged *s = &b->v[b->n++];
+    s->dfd = dfd;
+    s->fd = fd;
+    s->tmp = mg_buf_steal(&t, NULL);
+    s->name = name;
+    s->full = full;
+    s->rel = rel;
+    s->err = 0;
+    return 0;
 }
 
-/* write_file_at of bytes in memory. */
-static int write_at(int dfd, const char *name, const char *full, const char *data, size_t len, mode_t mode,
-                    mg_diag *d)
+/* fsyncs every file of `b` at once (sync_fds), noting each one's error. */
+static void sync_batch(batch *b)
 {
-    return write_file_at(dfd, name, full, NULL, data, len, mode, NULL, d);
+    int fds[SYNC_BATCH], errs[SYNC_BATCH];
+    for (size_t i = 0; i < b->n; i++)
+        fds[i] = b->v[i].fd;
+    sync_fds(fds, errs, b->n);
+    for (size_t i = 0; i < b->n; i++)
+        b->v[i].err = errs[i];
+}
+
+/* Closes staged file `s` and removes its temporary file. */
+static void drop_staged(staged *s)
+{
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
+    unlinkat(s->dfd, s->tmp, 0);
+    free(s->tmp);
+    s->tmp = NULL;
+}
+
+/* After sync_batch: closes each file of `b` and renames it over its name
+ * (within its folder handle: atomic, and rename replaces a link itself,
+ * never its target), in order, marking its folder dirty so that it is
+ * fsync'ed before the manifest (dir_cache_sync) or when its handle closes.
+ * Readers see the old file or the new one, never half of one; after a crash
+ * the file is the old or the new one once the folder is synced. The first
+ * file that failed is reported, and it and every file after it are removed
+ * instead of renamed (as a run writing one file at a time stops there).
+ * The manifest (rel NULL, staged last) is closed, not renamed: it moves to
+ * `held`, for the caller to rename once every folder is synced. Empties
+ * `b`. Returns 0, or -1 after reporting. */
+static int commit_batch(batch *b, dir_cache *c, staged *held, mg_diag *d)
+{
+    int failed = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        staged *s = &b->v[i];
+        int err = s->err;
+        if (close(s->fd) != 0 && !err)
+            err = errno;
+        s->fd = -1;
+        if (!failed && !err && s->rel && EMIT_RENAMEAT(s->dfd, s->tmp, s->dfd, s->name) != 0)
+            err = errno;
+        if (failed || err) {
+            if (!failed)
+                mg_diag_error(d, mg_mark_at(s->full, 0, 0), "cannot write: %s", strerror(err));
+            failed = 1;
+            drop_staged(s);
+        } else if (!s->rel) {
+            *held = *s;
+        } else {
+            mark_dirty(c, s->rel, parent_len(s->rel));
+            free(s->tmp);
+        }
+    }
+    b->n = 0;
+    return failed ? -1 : 0;
+}
+
+/* Whether dir_open of rel[0..len) leaves every handle of the cache open: it
+ * starts the cache over only when it must add a handle to a full cache, and
+ * it adds at most one per component. Staged files borrow those handles. */
+static int dir_open_keeps(dir_cache *c, const char *rel, size_t len)
+{
+    if (len == 0 || dir_cache_find(c, rel, len))
+        return 1;
+    size_t parts = 1;
+    for (size_t i = 0; i < len; i++)
+        parts += rel[i] == '/';
+    return c->n + parts <= MAX_CACHED_DIRS;
 }
 
 /* Removes the folders of `rel` that a deletion left empty, deepest first;
@@ -1039,28 +1233,31 @@ static void manifest_render(mg_buf *b, entry *es, size_t n)
                            es[i].path);
 }
 
-/* fsyncs the folder holding `path`, so that a folder just made there is durable. */
-static void sync_parent(const char *path)
+/* Keeps a handle of the folder holding `path`, where a folder was just
+ * made: dir_cache_sync makes that durable, with the output folder's own
+ * changes (no wait of its own). */
+static void add_outer(dir_cache *c, const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *parent = slash ? mg_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : mg_xstrndup(".", 1);
     int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
-        fsync(fd);
-        close(fd);
+        c->outer = mg_xgrow(c->outer, c->nouter, &c->outer_cap, sizeof *c->outer);
+        c->outer[c->nouter++] = fd;
     }
     free(parent);
 }
 
-/* Makes the output folder (and its parents, like mkdir -p) by path: it is the
- * user's choice of folder, so links in it are followed. Returns 0 or -1 with errno. */
-static int make_out_dir(const char *out_dir)
+/* Makes the output folder c->out_dir (and its parents, like mkdir -p) by
+ * path: it is the user's choice of folder, so links in it are followed.
+ * Returns 0 or -1 with errno. */
+static int make_out_dir(dir_cache *c)
 {
-    if (!*out_dir) {
+    if (!*c->out_dir) {
         errno = ENOENT;
         return -1;
     }
-    char *p = mg_xstrndup(out_dir, strlen(out_dir));
+    char *p = mg_xstrndup(c->out_dir, strlen(c->out_dir));
     int rc = 0;
     for (size_t i = 1;; i++) {
         if (p[i] != '/' && p[i] != '\0')
@@ -1068,7 +1265,7 @@ static int make_out_dir(const char *out_dir)
         char save = p[i];
         p[i] = '\0';
         if (mkdir(p, 0777) == 0)
-            sync_parent(p);
+            add_outer(c, p);
         else if (errno != EEXIST)
             rc = -1;
         p[i] = save;
@@ -1077,21 +1274,6 @@ static int make_out_dir(const char *out_dir)
     }
     free(p);
     return rc;
-}
-
-/* fsyncs every folder changed so far, so that what follows (the manifest) is
- * never on disk before the files it lists. */
-static void dir_cache_sync(dir_cache *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].dirty) {
-            fsync(c->v[i].fd);
-            c->v[i].dirty = 0;
-        }
-    if (c->root_dirty && c->root >= 0) {
-        fsync(c->root);
-        c->root_dirty = 0;
-    }
 }
 
 /* ---- public ---- */
@@ -1478,6 +1660,9 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     mg_buf_init(&chunk); /* a file's bytes on disk, a chunk at a time */
     dir_cache dc;
     dir_cache_init(&dc, out_dir);
+    batch bt;
+    bt.n = 0;
+    staged man = {-1, -1, NULL, NULL, NULL, NULL, 0}; /* the manifest, once staged and synced */
     dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dc.root < 0 && errno != ENOENT) {
         mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "%s",
@@ -1688,7 +1873,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     }
     if (opts->mode == MG_EMIT_WRITE) {
         if (dc.root < 0 &&
-            (make_out_dir(out_dir) != 0 || (dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+            (make_out_dir(&dc) != 0 || (dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
             mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "cannot create the output folder: %s", strerror(errno));
             goto done;
         }
@@ -1708,22 +1893,44 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             }
         }
         /* Writes first, deletions after: a folder emptied by a deletion may
-         * be one we are about to write into. */
+         * be one we are about to write into. Files are staged (written to
+         * their temporary names) up to SYNC_BATCH at a time, fsync'ed
+         * together, then renamed (commit_batch); the manifest is staged with
+         * the last batch but renamed only after every folder is synced. */
         mode_t dm = default_mode();
         for (size_t i = 0; i < ne; i++) {
             entry *e = &es[i];
             if (e->st != ST_CREATE && e->st != ST_UPDATE)
                 continue;
             size_t pl = parent_len(e->path);
+            if (bt.n == SYNC_BATCH || (bt.n && !dir_open_keeps(&dc, e->path, pl))) {
+                sync_batch(&bt);
+                if (commit_batch(&bt, &dc, &man, d) != 0)
+                    goto done;
+            }
             dir_result r = dir_open(&dc, e->path, pl, 1);
             if (r.st != DIR_OK) {
                 report_dir(&dc, &r, e->path, e->file, d);
                 goto done;
             }
-            if (write_file_at(r.fd, base_name(e->path), e->full, e->file, NULL, e->file->len,
-                              e->have_mode ? e->mode : dm, &mine, d) != 0)
+            if (stage_file(&bt, r.fd, base_name(e->path), e->path, e->full, e->file, NULL, e->file->len,
+                           e->have_mode ? e->mode : dm, &mine, d) != 0)
                 goto done;
-            mark_dirty(&dc, e->path, pl);
+        }
+        if (manifest_changes) {
+            if (bt.n == SYNC_BATCH) {
+                sync_batch(&bt);
+                if (commit_batch(&bt, &dc, &man, d) != 0)
+                    goto done;
+            }
+            if (stage_file(&bt, dc.root, MG_EMIT_MANIFEST, NULL, mpath, NULL, newman.data, newman.len, dm, NULL,
+                           d) != 0)
+                goto done;
+        }
+        if (bt.n) {
+            sync_batch(&bt);
+            if (commit_batch(&bt, &dc, &man, d) != 0)
+                goto done;
         }
         for (size_t i = 0; i < ne; i++) {
             entry *e = &es[i];
@@ -1747,10 +1954,16 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                                 "no longer generated, but modified since msggen wrote it: kept (delete it yourself)");
             }
         }
-        if (manifest_changes) {
+        if (man.tmp) {
+            /* Every file it lists is on disk (synced above), its folder
+             * entry too (here): only then is the manifest renamed into place. */
             dir_cache_sync(&dc);
-            if (write_at(dc.root, MG_EMIT_MANIFEST, mpath, newman.data, newman.len, dm, d) != 0)
+            if (EMIT_RENAMEAT(dc.root, man.tmp, dc.root, MG_EMIT_MANIFEST) != 0) {
+                mg_diag_error(d, mg_mark_at(mpath, 0, 0), "cannot write: %s", strerror(errno));
                 goto done;
+            }
+            free(man.tmp);
+            man.tmp = NULL;
             dc.root_dirty = 1;
         }
     }
@@ -1764,6 +1977,11 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     rc = 0;
 
 done:
+    /* After an error: staged files and the manifest are not renamed. */
+    for (size_t i = 0; i < bt.n; i++)
+        drop_staged(&bt.v[i]);
+    if (man.tmp)
+        drop_staged(&man);
     for (size_t i = 0; i < ne; i++) {
         free(es[i].full);
         mg_buf_fini(&es[i].disk);

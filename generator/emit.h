@@ -20,14 +20,19 @@
  * (".NAME.msggen-tmp-XXXXXX", NAME cut to fit NAME_MAX), fsync'ed, and renamed
  * over the old one (readers never see half a file; failed runs never leave
  * one); a file whose bytes are unchanged is not touched, so its mtime is kept.
+ * Files go in batches (up to 64 written, then fsync'ed together from a few
+ * threads, so that the file system commits them in a few disk waits rather
+ * than one each, then renamed): no file is renamed before its own fsync has
+ * returned, and when one fails, neither it nor any file after it is renamed.
  * Files listed in the previous manifest and no longer produced are deleted if
  * their content still has the recorded hash (else kept, with a warning), and
  * folders they leave empty are removed. Temporary files a killed run left in
  * the folders msggen writes (exactly that name pattern, regular files only)
  * are deleted; check reports them as "leftover" drift. The changed folders
- * are fsync'ed before the manifest is written, and the manifest last: after
- * a crash every file is whole (old or new), and the manifest never lists a
- * file that is not on disk.
+ * are fsync'ed (together) before the manifest is renamed into place (its
+ * temporary file is written and fsync'ed with the last batch), and the
+ * manifest last: after a crash every file is whole (old or new), and the
+ * manifest never lists a file that is not on disk.
  *
  * The manifest, <out>/.msggen-manifest, is text:
  *   # msggen-manifest 2 (msggen VERSION): generated files and their XXH64 hashes; do not edit

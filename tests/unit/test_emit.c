@@ -465,7 +465,12 @@ static void emit_should_write_through_the_handle_it_checked(void)
     CHECK(symlink(path_in("elsewhere"), path_in("out/sub")) == 0);
     r = dir_open(&c, "sub", 3, 1);
     CHECK_INT(r.st, DIR_OK);
-    CHECK_INT(write_at(r.fd, "x.txt", "out/sub/x.txt", "x\n", 2, 0644, &d), 0);
+    batch b;
+    b.n = 0;
+    staged held = {-1, -1, NULL, NULL, NULL, NULL, 0};
+    CHECK_INT(stage_file(&b, r.fd, "x.txt", "sub/x.txt", "out/sub/x.txt", NULL, "x\n", 2, 0644, NULL, &d), 0);
+    sync_batch(&b);
+    CHECK_INT(commit_batch(&b, &c, &held, &d), 0);
     CHECK(exists("out/moved/x.txt"));
     CHECK(!exists("elsewhere/x.txt"));
     /* A fresh walk sees the link and refuses it. */
