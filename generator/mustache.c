@@ -2011,6 +2011,51 @@ static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJS
     return e;
 }
 
+/* Member k[0..n) of obj, searched in order, or NULL; after `limit`
+ * members without it (SIZE_MAX: no limit), NULL with *more set when obj has
+ * another. `nm` (may be NULL) as for member_in. */
+static ALWAYS_INLINE const cJSON *search_in(struct mg_tpl_cjson_state *r, const cJSON *obj, const char *k,
+                                            size_t n, node_memo *nm, size_t limit, int *more)
+{
+    /* Most keys differ from the name in their first byte: that test
+     * first, before name_is's loop (2 M instructions of a generate). */
+    char k0 = n ? k[0] : '\0';
+    /* The objects a tag searches so are mostly of one kind (a list's
+     * items, the `name` of each), their keys the same strings: the key
+     * found last is this name, without name_is. */
+    const char *known = nm && nm->kserial == r->serial ? nm->key : NULL;
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        if (limit-- == 0) {
+            *more = 1;
+            return NULL;
+        }
+        if (it->string && it->string[0] == k0) {
+            if (it->string == known)
+                return it;
+            if (name_is(it->string, k, n)) {
+                if (nm) {
+                    nm->key = it->string;
+                    nm->kserial = r->serial;
+                }
+                return it;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* index_of for an object with INDEX_MIN_MEMBERS members or more, which the
+ * frame's word `ent` does not name yet: its entry, made now if need be. */
+static obj_index *index_big(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
+{
+    if (mg_hmap_len(&r->index) >= INDEX_MAX_OBJECTS || r->members >= INDEX_MAX_MEMBERS)
+        restart_index(r);
+    int added;
+    obj_index *e = mg_hmap_put_ptr(&r->index, obj->child, &added);
+    *ent = mg_hmap_index(&r->index, e) + 1;
+    return e;
+}
+
 /* Member `k` (n bytes) of `obj`, an object with members, or NULL. `ent`
  * caches obj's index entry. `nm` (may be NULL) is the memo of the tag that
  * looks `k` up, mask + 1 entries of it direct-mapped by shape id: a hit
@@ -2021,38 +2066,36 @@ static ALWAYS_INLINE const cJSON *member_in(struct mg_tpl_cjson_state *r, const 
                                             const char *k, size_t n, uint32_t h, node_memo *nm,
                                             uint32_t mask)
 {
-    obj_index *e = index_of(r, obj, ent);
+    obj_index *e;
+    if (ent && !*ent && obj != r->transient) {
+        /* A frame's first lookup in obj, whose size the frame does not
+         * know yet: the search in order tells it on the way, instead of
+         * index_of counting the members first (is_small). That count
+         * walked a dozen members, each a load waiting for the one before:
+         * at 10 000 messages, whose view is far bigger than the caches,
+         * most of the render loop's time, in each new frame of an object
+         * (a list's item). A name found among the first
+         * INDEX_MIN_MEMBERS - 1 members leaves the word unknown (0); the
+         * end of the list before then, a small object (SMALL); a member
+         * more, a big one, for index_of as before. */
+        int more = 0;
+        const cJSON *m = search_in(r, obj, k, n, nm, INDEX_MIN_MEMBERS - 1, &more);
+        if (!more) {
+            if (!m)
+                *ent = SMALL;
+            return m;
+        }
+        e = index_big(r, obj, ent);
+    } else {
+        e = index_of(r, obj, ent);
+    }
     /* A source that has served a few renders already (run.c's, one per
      * target) indexes on the first lookup: what it indexes is read again
      * by the next files. */
     if (e && !e->mem && ++e->looks >= (r->epoch > 4 ? 1 : INDEX_AFTER))
         build_index(r, e);
-    if (!e || !e->mem) {
-        /* Most keys differ from the name in their first byte: that test
-         * first, before name_is's loop (2 M instructions of a generate). */
-        char k0 = n ? k[0] : '\0';
-        if (!nm) {
-            for (const cJSON *it = obj->child; it; it = it->next)
-                if (it->string && it->string[0] == k0 && name_is(it->string, k, n))
-                    return it;
-            return NULL;
-        }
-        /* The objects a tag searches so are mostly of one kind (a list's
-         * items, the `name` of each), their keys the same strings: the key
-         * found last is this name, without name_is. */
-        const char *known = nm->kserial == r->serial ? nm->key : NULL;
-        for (const cJSON *it = obj->child; it; it = it->next)
-            if (it->string && it->string[0] == k0) {
-                if (it->string == known)
-                    return it;
-                if (name_is(it->string, k, n)) {
-                    nm->key = it->string;
-                    nm->kserial = r->serial;
-                    return it;
-                }
-            }
-        return NULL;
-    }
+    if (!e || !e->mem)
+        return search_in(r, obj, k, n, nm, SIZE_MAX, NULL);
     shape *sh = e->sh;
     uint32_t pos;
     if (nm)
