@@ -3034,6 +3034,12 @@ typedef struct strip_obj {
  * literals are, so sharing gives the same functions. */
 struct mg_vplan_raw {
     cJSON *functions;
+    /* The converted functions' last members that refer to function 0
+     * (fn0_tail_share), one set of nodes for all: a holder object, owned
+     * here, or NULL. */
+    cJSON *fn0_tail;
+    cJSON *fn0_t[64]; /* its nodes, the last first (fn0_t[0]) */
+    size_t fn0_h;     /* how many */
     cJSON *patterns;
     int *type_fn; /* per model type: its function id, or -1 */
     int ntypes;
@@ -3091,6 +3097,8 @@ struct mg_vplan_raw {
     int field_shapes_off;
 };
 
+static void fn0_tail_cut(mg_vplan_raw *r);
+
 void mg_vplan_raw_free(mg_vplan_raw *r)
 {
     if (!r)
@@ -3129,7 +3137,9 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     free(r->sobjs);
     free(r->field_shape);
     free(r->field_at);
+    fn0_tail_cut(r);
     cJSON_Delete(r->functions);
+    cJSON_Delete(r->fn0_tail);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
     for (int i = 0; i < r->nfunctions; i++)
@@ -3888,6 +3898,105 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
  * them as build_raw made the plan); only the literals are left. */
+/* ---- references to function 0 shared --------------------------------------
+ * A function without a keyword's subschema refers to function 0 there
+ * (add_fn: a false has_*_fn beside it): about ten such members a function,
+ * the last four of nearly every function alike (not_fn, if_fn, then_fn,
+ * else_fn: compile_combinators comes last). A converted function's last
+ * members that refer to function 0 are, past the first, the nodes of
+ * r->fn0_tail: one set for every function (a million nodes fewer at
+ * 10 000 messages, every member still in its place). Nothing adds members
+ * to converted functions (vplan.h), and mg_vplan_raw_free unlinks the
+ * shared nodes first (fn0_tail_cut). */
+
+/* Whether `ch`, a member of a converted function, refers to function 0
+ * (name_ref of a 0). */
+static int is_fn0_ref(const mg_vplan_raw *r, const cJSON *ch)
+{
+    return (ch->type & 0xFF) == cJSON_String && (ch->type & cJSON_IsReference) && ch->string &&
+           (ch->type & cJSON_StringIsConst) && ch->valuedouble == 0 &&
+           ch->valuestring == fn_name(r->names, r->nfunctions, 0);
+}
+
+/* The valueint of r->fn0_tail's nodes (a string's is otherwise unused:
+ * id_of reads valuedouble), which fn0_tail_cut looks for. */
+#define FN0_TAIL_TAG 0x46304E30
+#define FN0_TAIL_MAX 64 /* r->fn0_t's room: past it, members stay the function's */
+
+/* Frees member `ch`, unlinked by the caller: a name literal and a
+ * referred-to string, so the node only, as strip_consts frees one (what
+ * cJSON_Delete would do, without the library call). */
+static void free_member(cJSON *ch)
+{
+    mg_pool_free(ch);
+}
+
+static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
+{
+    if (!fn->child)
+        return;
+    /* From the last member back (prev: the one before, cJSON's list), the
+     * first never shared: `own` is the last that stays the function's. */
+    cJSON *m[FN0_TAIL_MAX];
+    size_t k = 0; /* its last k members, m[0] the last, refer to function 0 */
+    cJSON *own = fn->child->prev;
+    while (own != fn->child && k < FN0_TAIL_MAX && is_fn0_ref(r, own)) {
+        m[k++] = own;
+        own = own->prev;
+    }
+    if (!k)
+        return;
+    cJSON **t = r->fn0_t; /* t[0] the tail's last */
+    size_t h = r->fn0_h;
+    /* j of the last members read as the tail's last (same name literal). */
+    size_t j = 0;
+    while (j < k && j < h && m[j]->string == t[j]->string)
+        j++;
+    if (j == h && k > h) {
+        /* The tail grows in front by the function's own nodes m[h..k),
+         * which stay linked to it; its last h are the tail's. */
+        for (size_t i = 0; i < h; i++)
+            free_member(m[i]);
+        for (size_t i = h; i < k; i++) {
+            m[i]->valueint = FN0_TAIL_TAG;
+            t[i] = m[i];
+        }
+        if (h) {
+            m[h]->next = t[h - 1];
+            t[h - 1]->prev = m[h];
+        }
+        r->fn0_h = k;
+        if (!r->fn0_tail)
+            r->fn0_tail = cJSON_CreateObject();
+        r->fn0_tail->child = t[k - 1];
+        t[k - 1]->prev = t[0]; /* the holder's last, as cJSON keeps it */
+        own->next = t[k - 1];
+        fn->child->prev = t[0];
+        return;
+    }
+    if (!j)
+        return;
+    for (size_t i = 0; i < j; i++)
+        free_member(m[i]);
+    /* The function's own m[j..k) end at m[j]; or own, when j == k. */
+    cJSON *before = j < k ? m[j] : own;
+    before->next = t[j - 1];
+    fn->child->prev = t[0];
+}
+
+/* Unlinks every converted function from r->fn0_tail, which frees it. */
+static void fn0_tail_cut(mg_vplan_raw *r)
+{
+    if (!r->fn0_tail || !r->functions)
+        return;
+    for (cJSON *fn = r->functions->child; fn; fn = fn->next)
+        for (cJSON *ch = fn->child; ch && ch->next; ch = ch->next)
+            if (ch->next->valueint == FN0_TAIL_TAG && is_fn0_ref(r, ch->next)) {
+                ch->next = NULL;
+                break;
+            }
+}
+
 static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
 {
     mg_buf b, cat;
@@ -3979,6 +4088,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
         }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
+        fn0_tail_share(r, fn);
     }
     mg_hmap_fini(&dc.parts);
     free(off);
