@@ -72,7 +72,10 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * handle, made once per set of constants and build) and put(arg, first,
  * handle) for the object whose first member is `first`, before it reads any
  * flag through is_true or get. The caller must answer them from then on for
- * that object and every reference to it, until the next build. */
+ * that object and every reference to it, until the next build. With them
+ * given, the fields' shapes may also list their members in another order
+ * (the flags of one kind shared: shape_lean), as a lazy view may; without,
+ * every object reads as mg_vplan_build makes it. */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
     int (*is_true)(void *arg, const cJSON *obj, const char *k);
