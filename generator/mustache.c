@@ -80,8 +80,16 @@ struct node {
      * array where a tag leaves what it found, its whole name's value
      * (keep_full) and its first part's (keep_first), and the slot this
      * tag takes its value from instead of a lookup (use; use_full: the
-     * whole name's value, else the first part's, the rest looked up). */
-    unsigned char keep_full, keep_first, use, use_full;
+     * whole name's value, else the first part's, the rest looked up).
+     * `reuse` reads the four at once: most tags have none of them (three
+     * in four of a generate's lookups), and render_node then tests one
+     * word, not four bytes one by one (2.5 M instructions of a generate). */
+    union {
+        struct {
+            unsigned char keep_full, keep_first, use, use_full;
+        };
+        uint32_t reuse;
+    };
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     size_t first;             /* tags: the length of the name's first part (len: no dot) */
@@ -2025,7 +2033,7 @@ static ALWAYS_INLINE const cJSON *search_in(struct mg_tpl_cjson_state *r, const 
      * found last is this name, without name_is. */
     const char *known = nm && nm->kserial == r->serial ? nm->key : NULL;
     for (const cJSON *it = obj->child; it; it = it->next) {
-        if (limit-- == 0) {
+        if (more && limit-- == 0) { /* no test when called without a limit (more NULL) */
             *more = 1;
             return NULL;
         }
@@ -2898,7 +2906,15 @@ static ALWAYS_INLINE int render_node(rstate *r, const mg_tpl *t, const node *k, 
          * templates; 4 M instructions of a generate). The cJSON source's
          * values stay as they are for the whole render; another source's
          * need not. */
-        if (k->after_same && r->cj) {
+        if (!(k->reuse | k->after_same)) {
+            /* No slot to read or fill: lookup_tag without them (the
+             * compiler drops their tests from this copy). */
+            int missing;
+            v = lookup_tag(r, t, k, c, &missing, NULL);
+            if (missing)
+                return -1;
+            *seen = v;
+        } else if (k->after_same && r->cj) {
             v = *seen;
         } else if (k->use_full && r->cj && ((v = slots[k->use - 1]) != NULL || !r->strict)) {
             /* The value an earlier tag of the list found for the same
