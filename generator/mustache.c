@@ -2386,9 +2386,14 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
     if (cj && slots && k->use) { /* what an earlier tag of the list found (reuse_names) */
         v = slots[k->use - 1];
     } else if (cj) { /* every tag that looks a name up has a memo (needs_memo) */
-        for (; c; c = c->up)
-            if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
-                break;
+        /* The top frame first, out of the loop: most names are found
+         * there. */
+        if (c && c->v)
+            v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1);
+        if (!v && c)
+            for (c = c->up; c; c = c->up)
+                if (c->v && (v = cj_get_at(cj, c->v, name, n, k->hash, c->ent, k->memo, NODE_MEMO - 1)) != NULL)
+                    break;
     } else {
         for (; c; c = c->up)
             if ((v = get(r, c->v, name, n, k->hash, c->ent)) != NULL)
