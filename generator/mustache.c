@@ -2370,6 +2370,25 @@ static const void *get_name(const rstate *r, const void *v, const char *k, size_
     return get(r, v, k, n, mg_hash_mem_seed(0, k, n), NULL);
 }
 
+/* A later part k[0..n) of a dotted name (`hash` its hash) in what the part
+ * before gave, `obj`, with the part's memo `pm`. The object the part was
+ * looked up in last, in this render, gives what it gave then: the data does
+ * not change while one render reads it, and a lookup of a name in an object
+ * depends on the two alone. A third of a generate's later parts
+ * ({{catalogue.extensions.x-clients.c.prefix}} in every file,
+ * {{shape.e_enum}} in a type's partials). */
+static ALWAYS_INLINE const void *later_part(struct mg_tpl_cjson_state *cj, const void *obj, const char *k,
+                                            size_t n, uint32_t hash, node_memo *pm)
+{
+    if (pm->lobj == obj && pm->lserial == cj->serial)
+        return pm->lval;
+    const void *v = cj_get_at(cj, obj, k, n, hash, NULL, pm, 0);
+    pm->lobj = obj;
+    pm->lval = v;
+    pm->lserial = cj->serial;
+    return v;
+}
+
 /* The spec's name resolution: "." is the top of the stack; otherwise the first
  * part (its length `n`, up to the first dot) is looked up through the stack,
  * the rest only in what it found. Tags know `n` from parsing (a memchr per
@@ -2412,23 +2431,9 @@ static ALWAYS_INLINE const void *lookup_first(rstate *r, const ctxf *c, const no
             const char *dot = memchr(part, '.', len - at - 1);
             pn = dot ? (size_t)(dot - part) : len - at - 1;
         }
-        if (cj) {
-            /* The object the part was looked up in last, in this render,
-             * gives what it gave then: the data does not change while one
-             * render reads it, and a lookup of a name in an object depends
-             * on the two alone. A third of a generate's later parts
-             * ({{catalogue.extensions.x-clients.c.prefix}} in every file,
-             * {{shape.e_enum}} in a type's partials). */
-            node_memo *pm = &k->memo[NODE_MEMO + i / 2];
-            if (pm->lobj == v && pm->lserial == cj->serial) {
-                v = pm->lval;
-            } else {
-                pm->lobj = v;
-                v = cj_get_at(cj, v, part, pn, rest[i], NULL, pm, 0);
-                pm->lval = v;
-                pm->lserial = cj->serial;
-            }
-        } else
+        if (cj)
+            v = later_part(cj, v, part, pn, rest[i], &k->memo[NODE_MEMO + i / 2]);
+        else
             v = get(r, v, part, pn, rest[i], NULL);
         at += 1 + pn;
     }
