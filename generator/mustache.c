@@ -2674,16 +2674,23 @@ static void emit_cj_string(rstate *r, const cJSON *v)
     struct mg_tpl_cjson_state *cj = r->cj;
     const char *s = v->valuestring ? v->valuestring : "";
     uint32_t bit = (uint32_t)1 << r->esc;
-    if (!cj->plain || (cj->plain_evicted >= cj->plain_cap && cj->plain_cap < PLAIN_MEMO_MAX)) {
-        /* A new table, twice as big (what the old one knew is found again) */
-        size_t cap = cj->plain ? 2 * cj->plain_cap : PLAIN_MEMO;
-        free(cj->plain);
-        cj->plain = mg_xcalloc(cap, sizeof *cj->plain);
-        cj->plain_cap = cap;
+    if (!cj->plain) {
+        cj->plain = mg_xcalloc(PLAIN_MEMO, sizeof *cj->plain);
+        cj->plain_cap = PLAIN_MEMO;
         cj->plain_evicted = 0;
     }
     struct plain_ent *e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (cj->plain_cap - 1)];
     if (e->s != s) {
+        /* Grown when a string is not found (not tested on every hit). */
+        if (cj->plain_evicted >= cj->plain_cap && cj->plain_cap < PLAIN_MEMO_MAX) {
+            /* A new table, twice as big (what the old one knew is found again) */
+            size_t cap = 2 * cj->plain_cap;
+            free(cj->plain);
+            cj->plain = mg_xcalloc(cap, sizeof *cj->plain);
+            cj->plain_cap = cap;
+            cj->plain_evicted = 0;
+            e = &cj->plain[(((uintptr_t)s >> 3) ^ ((uintptr_t)s >> 14)) & (cj->plain_cap - 1)];
+        }
         cj->plain_evicted += e->s != NULL;
         e->s = s;
         e->n = strlen(s);
