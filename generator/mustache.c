@@ -1780,6 +1780,16 @@ static int name_is(const char *s, const char *k, size_t n)
     return i == n && s[n] == '\0';
 }
 
+/* name_is for an `s` whose first byte is known to be k[0] (search_in):
+ * the compare starts at the second. */
+static ALWAYS_INLINE int name_is_after_first(const char *s, const char *k, size_t n)
+{
+    size_t i = n ? 1 : 0;
+    while (i < n && s[i] == k[i])
+        i++;
+    return i == n && s[n] == '\0';
+}
+
 static const cJSON **alloc_members(struct mg_tpl_cjson_state *r, size_t n)
 {
     ptr_block *b = r->blocks;
@@ -2050,7 +2060,7 @@ static ALWAYS_INLINE const cJSON *search_in(struct mg_tpl_cjson_state *r, const 
         if (it->string && it->string[0] == k0) {
             if (it->string == known)
                 return it;
-            if (name_is(it->string, k, n)) {
+            if (name_is_after_first(it->string, k, n)) {
                 if (nm) {
                     nm->key = it->string;
                     nm->kserial = r->serial;
