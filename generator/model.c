@@ -1345,6 +1345,45 @@ static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *no
     return plain_typeref(m, &ps, mask, cls, doc, node, hint);
 }
 
+/* The members of a property schema that its field's metadata comes from,
+ * each the first of its name as get() finds it (NULL when none or when the
+ * schema is not an object), in one pass over the members: the fourteen
+ * get() calls of a property and its $ref target, where "description",
+ * "default" and "deprecated" share their first byte, were 3 % of a
+ * model. */
+typedef struct fmeta {
+    const cJSON *description, *default_value, *const_value, *examples;
+    const cJSON *read_only, *write_only, *deprecated;
+} fmeta;
+
+static void fmeta_of(const cJSON *n, fmeta *fm)
+{
+    memset(fm, 0, sizeof *fm);
+    if (!is_object(n))
+        return;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        const char *k = c->string;
+        const cJSON **slot = NULL;
+        if (!k)
+            continue;
+        switch (k[0]) {
+        case 'd':
+            slot = strcmp(k, "description") == 0 ? &fm->description
+                   : strcmp(k, "default") == 0   ? &fm->default_value
+                   : strcmp(k, "deprecated") == 0 ? &fm->deprecated
+                                                  : NULL;
+            break;
+        case 'c': slot = strcmp(k, "const") == 0 ? &fm->const_value : NULL; break;
+        case 'e': slot = strcmp(k, "examples") == 0 ? &fm->examples : NULL; break;
+        case 'r': slot = strcmp(k, "readOnly") == 0 ? &fm->read_only : NULL; break;
+        case 'w': slot = strcmp(k, "writeOnly") == 0 ? &fm->write_only : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = c;
+    }
+}
+
 static const char *type_src(mg_model *m, const mg_type *t)
 {
     return where(m, t->mark);
@@ -1439,21 +1478,27 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
             const cJSON *tnode = p;
             if (is_string(get(p, "$ref")))
                 follow(m, doc, p, &tdoc, &tnode);
-            const char *desc = get_str(p, "description");
+            fmeta pm, tm;
+            fmeta_of(p, &pm);
+            if (tnode == p)
+                tm = pm;
+            else
+                fmeta_of(tnode, &tm);
+            const char *desc = is_string(pm.description) ? pm.description->valuestring : NULL;
             if (!desc)
-                desc = get_str(tnode, "description");
+                desc = is_string(tm.description) ? tm.description->valuestring : NULL;
             if (desc)
                 f->description = desc;
             const cJSON *x;
-            if ((x = get(p, "default") ? get(p, "default") : get(tnode, "default")))
+            if ((x = pm.default_value ? pm.default_value : tm.default_value))
                 f->default_value = x;
-            if ((x = get(p, "const") ? get(p, "const") : get(tnode, "const")))
+            if ((x = pm.const_value ? pm.const_value : tm.const_value))
                 f->const_value = x;
-            if ((x = get(p, "examples") ? get(p, "examples") : get(tnode, "examples")))
+            if ((x = pm.examples ? pm.examples : tm.examples))
                 f->examples = x;
-            f->read_only |= get_true(p, "readOnly") || get_true(tnode, "readOnly");
-            f->write_only |= get_true(p, "writeOnly") || get_true(tnode, "writeOnly");
-            f->deprecated |= get_true(p, "deprecated") || get_true(tnode, "deprecated");
+            f->read_only |= cJSON_IsTrue(pm.read_only) || cJSON_IsTrue(tm.read_only);
+            f->write_only |= cJSON_IsTrue(pm.write_only) || cJSON_IsTrue(tm.write_only);
+            f->deprecated |= cJSON_IsTrue(pm.deprecated) || cJSON_IsTrue(tm.deprecated);
         }
     }
     for (int i = 0; i < ps->n; i++) {
