@@ -76,8 +76,25 @@ struct mg_model_priv {
 
 typedef struct part {
     const mg_doc *doc;
-    const cJSON *node;
+    const cJSON *node;     /* an object */
+    uint64_t initials;     /* bit b & 63 for the first byte b of each member's name */
 } part;
+
+/* What part_get needs to pass over a part without scanning it: pget and its
+ * kin look a dozen keywords up in every part of every schema ("oneOf",
+ * "anyOf", "enum", "additionalProperties", ... in classify alone), and
+ * nearly all are absent. Two names may share a bit: that only costs a
+ * scan. */
+static uint64_t initials64(const cJSON *node)
+{
+    uint64_t in = 0;
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (c->string)
+            in |= (uint64_t)1 << ((unsigned char)c->string[0] & 63);
+    return in;
+}
+
+static inline const cJSON *part_get(const part *pt, const char *key);
 
 typedef struct parts {
     part p[MAX_PARTS];
@@ -287,6 +304,12 @@ static inline int same_str(const char *a, const char *b)
 static inline const cJSON *get(const cJSON *node, const char *key)
 {
     return is_object(node) ? mg_json_get(node, key) : NULL;
+}
+
+/* get() in a part: NULL at once when no member name starts as `key` does. */
+static inline const cJSON *part_get(const part *pt, const char *key)
+{
+    return pt->initials >> ((unsigned char)key[0] & 63) & 1 ? get(pt->node, key) : NULL;
 }
 
 static const char *get_str(const cJSON *node, const char *key)
@@ -551,14 +574,14 @@ static int flatten(mg_model *m, const mg_doc *doc, const cJSON *node, parts *ps,
         if (follow(m, doc, node, &tdoc, &tnode) < 0)
             return -1;
         if (m->priv->ref_siblings && ps->n < MAX_PARTS)
-            ps->p[ps->n++] = (part){doc, node};
+            ps->p[ps->n++] = (part){doc, node, initials64(node)};
         return flatten(m, tdoc, tnode, ps, depth + 1);
     }
     if (ps->n >= MAX_PARTS) {
         err(m, mark(doc, node), "more than %d allOf members", MAX_PARTS);
         return -1;
     }
-    ps->p[ps->n++] = (part){doc, node};
+    ps->p[ps->n++] = (part){doc, node, initials64(node)};
     const cJSON *all = get(node, "allOf"), *it;
     if (all && !is_array(all)) {
         err(m, mark(doc, all), "'allOf' must be a list of schemas");
@@ -574,7 +597,7 @@ static int flatten(mg_model *m, const mg_doc *doc, const cJSON *node, parts *ps,
 static const cJSON *pget(const parts *ps, const char *key, const mg_doc **doc)
 {
     for (int i = ps->n - 1; i >= 0; i--) {
-        const cJSON *v = get(ps->p[i].node, key);
+        const cJSON *v = part_get(&ps->p[i], key);
         if (v) {
             if (doc)
                 *doc = ps->p[i].doc;
@@ -646,8 +669,8 @@ static int parts_mask(mg_model *m, const parts *ps, unsigned *out)
     unsigned acc = T_ALL;
     int seen = -1, nullable = 0;
     for (int i = 0; i < ps->n; i++) {
-        const cJSON *t = get(ps->p[i].node, "type");
-        if (get_true(ps->p[i].node, "nullable"))
+        const cJSON *t = part_get(&ps->p[i], "type");
+        if (cJSON_IsTrue(part_get(&ps->p[i], "nullable")))
             nullable = 1;
         if (!t)
             continue;
@@ -1397,7 +1420,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
      * property refines the earlier one and must not contradict its type. */
     for (int i = 0; i < ps->n && !stop(m); i++) {
         const mg_doc *doc = ps->p[i].doc;
-        const cJSON *props = get(ps->p[i].node, "properties"), *p;
+        const cJSON *props = part_get(&ps->p[i], "properties"), *p;
         if (!props)
             continue;
         if (!is_object(props)) {
@@ -1503,7 +1526,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
     }
     for (int i = 0; i < ps->n; i++) {
         const mg_doc *doc = ps->p[i].doc;
-        const cJSON *req = get(ps->p[i].node, "required"), *r;
+        const cJSON *req = part_get(&ps->p[i], "required"), *r;
         if (!req)
             continue;
         if (!is_array(req)) {
