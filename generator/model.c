@@ -2819,15 +2819,22 @@ typedef struct wctx {
 static const char *const numeric_keys[] = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                                            "multipleOf", "minLength", "maxLength", "minItems",
                                            "maxItems", "minProperties", "maxProperties"};
-/* Keywords holding one schema, a list of schemas, or a map of schemas, that
- * do not descend into the value (the loop search follows only these). */
-static const char *const inplace_one[] = {"not", "if", "then", "else"};
-static const char *const inplace_list[] = {"allOf", "anyOf", "oneOf"};
-/* ...and those that do (or hold definitions). */
-static const char *const deeper_one[] = {"additionalProperties", "additionalItems", "contains",
-                                         "propertyNames", "items"};
-static const char *const deeper_map[] = {"properties", "patternProperties", "dependencies",
-                                         "definitions", "$defs"};
+/* Keywords holding one schema, a list of schemas, or a map of schemas, in
+ * the order the walk follows them: those that do not descend into the value
+ * (the loop search follows only these: WK_NOT..WK_ELSE, WK_ALLOF..WK_ONEOF),
+ * and those that do (or hold definitions). */
+enum {
+    WK_NOT, WK_IF, WK_THEN, WK_ELSE,                               /* one schema, in place */
+    WK_ADDPROPS, WK_ADDITEMS, WK_CONTAINS, WK_PROPNAMES, WK_ITEMS, /* one schema (items: or a list) */
+    WK_ALLOF, WK_ANYOF, WK_ONEOF,                                  /* a list, in place */
+    WK_PROPS, WK_PATPROPS, WK_DEPS, WK_DEFINITIONS, WK_DEFS,       /* a map */
+    WK_COUNT
+};
+static const char *const walk_keys[WK_COUNT] = {
+    "not", "if", "then", "else",
+    "additionalProperties", "additionalItems", "contains", "propertyNames", "items",
+    "allOf", "anyOf", "oneOf",
+    "properties", "patternProperties", "dependencies", "definitions", "$defs"};
 
 /* Follows `node`'s $ref (resolve reported broken ones already). Returns 1
  * with *t set when it has one that resolves. */
@@ -2863,30 +2870,46 @@ static void report_loop(mg_model *m, wctx *w, size_t from, const wstep *closing)
     mg_buf_fini(&b);
 }
 
-/* Depth-first search over the in-place keywords from `st`; a $ref back to a
- * schema on the current path closes a loop. */
-/* The first bytes of an object's member names, so that the walks below look
- * up only the keywords that can be there: 28 look-ups per schema node, each
- * a scan of its members, were most of check_schemas. */
-typedef struct initials {
-    uint64_t bits[4];
-} initials;
-
-static void initials_of(const cJSON *node, initials *in)
+/* Sets kw[i] to the member of the object `node` named walk_keys[i] (the
+ * first, as get() finds it), NULL when none, in one pass over its members:
+ * a member's first byte picks the few keywords it can be, where seventeen
+ * look-ups (each a scan, or a test of the members' initials) per schema
+ * node were most of check_schemas. */
+static void schema_keywords(const cJSON *node, const cJSON *kw[WK_COUNT])
 {
-    memset(in, 0, sizeof *in);
-    for (const cJSON *c = node->child; c; c = c->next)
-        if (c->string) {
-            unsigned char b = (unsigned char)c->string[0];
-            in->bits[b >> 6] |= (uint64_t)1 << (b & 63);
+    static const signed char by_n[] = {WK_NOT, -1}, by_i[] = {WK_IF, WK_ITEMS, -1}, by_t[] = {WK_THEN, -1},
+                             by_e[] = {WK_ELSE, -1},
+                             by_a[] = {WK_ADDPROPS, WK_ADDITEMS, WK_ALLOF, WK_ANYOF, -1},
+                             by_c[] = {WK_CONTAINS, -1}, by_p[] = {WK_PROPNAMES, WK_PROPS, WK_PATPROPS, -1},
+                             by_o[] = {WK_ONEOF, -1}, by_d[] = {WK_DEPS, WK_DEFINITIONS, -1},
+                             by_dollar[] = {WK_DEFS, -1};
+    for (int i = 0; i < WK_COUNT; i++)
+        kw[i] = NULL;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        const char *k = c->string;
+        const signed char *cand;
+        if (!k)
+            continue;
+        switch (k[0]) {
+        case 'n': cand = by_n; break;
+        case 'i': cand = by_i; break;
+        case 't': cand = by_t; break;
+        case 'e': cand = by_e; break;
+        case 'a': cand = by_a; break;
+        case 'c': cand = by_c; break;
+        case 'p': cand = by_p; break;
+        case 'o': cand = by_o; break;
+        case 'd': cand = by_d; break;
+        case '$': cand = by_dollar; break;
+        default: continue;
         }
-}
-
-/* get(node, key) for the object `node` whose initials are `in`. */
-static inline const cJSON *get_in(const cJSON *node, const initials *in, const char *key)
-{
-    unsigned char b = (unsigned char)key[0];
-    return in->bits[b >> 6] >> (b & 63) & 1 ? mg_json_get(node, key) : NULL;
+        for (; *cand >= 0; cand++)
+            if (strcmp(k, walk_keys[*cand]) == 0) {
+                if (!kw[*cand])
+                    kw[*cand] = c;
+                break;
+            }
+    }
 }
 
 /* Whether the object `node` has a member that is a number but not finite. */
@@ -2899,15 +2922,17 @@ static int has_nonfinite(const cJSON *node)
 }
 
 /* What walk_schema has already found out about a node: its $ref's target
- * (has_ref: walk_ref's result) and its initials, so that find_loops need not
+ * (has_ref: walk_ref's result) and its keywords, so that find_loops need not
  * find them again for the node the walk is at. */
 typedef struct wknown {
     int has_ref;
     wstep ref;
-    const initials *in;
+    const cJSON *const *kw; /* schema_keywords' answer */
     node_ent *ent;  /* the node's entry in w->seen, just put there */
 } wknown;
 
+/* Depth-first search over the in-place keywords from `st`; a $ref back to a
+ * schema on the current path closes a loop. */
 static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
 {
     if (!is_object(st.node))
@@ -2936,18 +2961,18 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
         } else if (!te || !(wflags(te) & W_STATE))
             find_loops_at(m, w, t, NULL);
     } else {
-        initials own;
-        const initials *in = known ? known->in : &own;
+        const cJSON *own[WK_COUNT];
+        const cJSON *const *kw = known ? known->kw : own;
         if (!known)
-            initials_of(st.node, &own);
-        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++) {
-            const cJSON *v = get_in(st.node, in, inplace_one[k]);
+            schema_keywords(st.node, own);
+        for (int k = WK_NOT; k <= WK_ELSE; k++) {
+            const cJSON *v = kw[k];
             if (v)
                 find_loops_at(m, w, (wstep){st.doc, v}, NULL);
         }
-        for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
+        for (int k = WK_ALLOF; k <= WK_ONEOF; k++) {
             const cJSON *c;
-            const cJSON *list = get_in(st.node, in, inplace_list[k]);
+            const cJSON *list = kw[k];
             if (is_array(list))
                 cJSON_ArrayForEach(c, list)
                     find_loops_at(m, w, (wstep){st.doc, c}, NULL);
@@ -2987,31 +3012,31 @@ static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
         }
     wstep t = st;
     int has_ref = walk_ref(m, st.doc, st.node, &t);
-    initials in;
-    initials_of(st.node, &in);
-    wknown known = {has_ref, t, &in, e};
+    const cJSON *kw[WK_COUNT];
+    schema_keywords(st.node, kw);
+    wknown known = {has_ref, t, kw, e};
     find_loops_at(m, w, st, &known);
     if (has_ref)
         walk_schema(m, w, t, depth + 1);
     const cJSON *c;
-    for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
-        walk_schema(m, w, (wstep){st.doc, get_in(st.node, &in, inplace_one[k])}, depth + 1);
-    for (size_t k = 0; k < sizeof deeper_one / sizeof *deeper_one; k++) {
-        const cJSON *v = get_in(st.node, &in, deeper_one[k]);
+    for (int k = WK_NOT; k <= WK_ELSE; k++)
+        walk_schema(m, w, (wstep){st.doc, kw[k]}, depth + 1);
+    for (int k = WK_ADDPROPS; k <= WK_ITEMS; k++) {
+        const cJSON *v = kw[k];
         if (is_array(v)) /* items: [tuple] */
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
         else
             walk_schema(m, w, (wstep){st.doc, v}, depth + 1);
     }
-    for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
-        const cJSON *v = get_in(st.node, &in, inplace_list[k]);
+    for (int k = WK_ALLOF; k <= WK_ONEOF; k++) {
+        const cJSON *v = kw[k];
         if (is_array(v))
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
     }
-    for (size_t k = 0; k < sizeof deeper_map / sizeof *deeper_map; k++) {
-        const cJSON *v = get_in(st.node, &in, deeper_map[k]);
+    for (int k = WK_PROPS; k <= WK_DEFS; k++) {
+        const cJSON *v = kw[k];
         if (is_object(v))
             cJSON_ArrayForEach(c, v)
                 walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
