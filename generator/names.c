@@ -250,6 +250,10 @@ void mg_name_init(mg_name *n, const char *raw)
     mg_buf_fini(&words);
 }
 
+/* mg_name_init_with and mg_name_init_joined make the Pascal casing from the
+ * camel one, which their loops over the casings make first. */
+_Static_assert(MG_CASE_CAMEL < MG_CASE_PASCAL, "camel is made before Pascal");
+
 void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, size_t size), void *ctx)
 {
     size_t rn = strlen(raw), wlen;
@@ -258,13 +262,25 @@ void mg_name_init_with(mg_name *n, const char *raw, void *(*alloc)(void *ctx, si
     int count = split_into(w, &wlen, raw, rn);
     size_t room = join_room(wlen, count);
     char *o = alloc(ctx, (MG_CASE_COUNT - 1) * room + rn + 1);
+    size_t camel_len = 0;
     for (int c = 0; c < MG_CASE_COUNT; c++) {
         n->s[c] = o;
         if (c == MG_CASE_RAW) {
             memcpy(o, raw, rn + 1);
             o += rn + 1;
+        } else if (c == MG_CASE_PASCAL) {
+            /* The camel casing (made just before) with its first byte
+             * upper-cased: the two differ only in the first word's initial
+             * (a '_' before a digit, or a digit, stays as it is). Joining the
+             * words a byte at a time again was a tenth of making a name. */
+            memcpy(o, n->s[MG_CASE_CAMEL], camel_len + 1);
+            o[0] = to_upper(o[0]);
+            o += camel_len + 1;
         } else {
-            o += join_into(o, w, wlen, count, (mg_case)c) + 1;
+            size_t len = join_into(o, w, wlen, count, (mg_case)c);
+            if (c == MG_CASE_CAMEL)
+                camel_len = len;
+            o += len + 1;
         }
     }
     if (w != stack)
@@ -288,6 +304,8 @@ int mg_name_init_joined(mg_name *n, const char *raw, const mg_name *parent, cons
             total += plen[c] + 1 + wlen; /* the parent's, a separator, the suffix's words and NUL */
         }
     char *o = alloc(ctx, total);
+    const char *sfx = NULL; /* the suffix's words in Pascal casing, in the camel casing */
+    size_t sfx_len = 0;
     for (int c = 0; c < MG_CASE_COUNT; c++) {
         n->s[c] = o;
         if (c == MG_CASE_RAW) {
@@ -301,8 +319,19 @@ int mg_name_init_joined(mg_name *n, const char *raw, const mg_name *parent, cons
             *o++ = '_';
         else if (c == MG_CASE_KEBAB)
             *o++ = '-';
+        if (c == MG_CASE_PASCAL) {
+            /* The suffix's words as the camel casing (just made) has them. */
+            memcpy(o, sfx, sfx_len + 1);
+            o += sfx_len + 1;
+            continue;
+        }
         /* camel: the words after the parent's first are capitalised, as in Pascal */
-        o += join_bare(o, stack, wlen, count, c == MG_CASE_CAMEL ? MG_CASE_PASCAL : (mg_case)c) + 1;
+        size_t len = join_bare(o, stack, wlen, count, c == MG_CASE_CAMEL ? MG_CASE_PASCAL : (mg_case)c);
+        if (c == MG_CASE_CAMEL) {
+            sfx = o;
+            sfx_len = len;
+        }
+        o += len + 1;
     }
     return 0;
 }

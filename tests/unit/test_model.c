@@ -478,6 +478,44 @@ static void model_should_keep_field_metadata(void)
     done(m);
 }
 
+/* A field's metadata comes from the property first, then from its $ref
+ * target (fmeta_of reads both): the property's own description and default
+ * win, what it lacks comes from the target, and the flags add up. */
+static void model_should_take_field_metadata_from_the_property_then_its_target(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    Base: {type: string, description: From target., default: dflt, const: c1, examples: [t],"
+        " readOnly: true, deprecated: true}\n"
+        "  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {$ref: '#/components/schemas/Base', description: Own., default: own}\n"
+        "          b: {$ref: '#/components/schemas/Base'}\n"
+        "          c: {$ref: '#/components/schemas/Base', writeOnly: true, readOnly: false}\n"
+        "          d: {type: string, deprecated: false, examples: [x, y, z]}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *t = type_named(m, "M");
+    const mg_field *a = field_named(t, "a"), *b = field_named(t, "b"), *c = field_named(t, "c"),
+                   *d = field_named(t, "d");
+    CHECK(a && b && c && d);
+    if (a && b && c && d) {
+        CHECK_STR(a->description, "Own.");
+        CHECK_STR(cJSON_GetStringValue(a->default_value), "own");
+        CHECK_STR(cJSON_GetStringValue(a->const_value), "c1");
+        CHECK_INT(cJSON_GetArraySize(a->examples), 1);
+        CHECK(a->read_only && a->deprecated && !a->write_only);
+        CHECK_STR(b->description, "From target.");
+        CHECK_STR(cJSON_GetStringValue(b->default_value), "dflt");
+        CHECK(b->read_only && b->deprecated && !b->write_only);
+        CHECK(c->read_only && c->write_only && c->deprecated);
+        CHECK(d->description == NULL && d->default_value == NULL && d->const_value == NULL);
+        CHECK(!d->read_only && !d->write_only && !d->deprecated);
+        CHECK_INT(cJSON_GetArraySize(d->examples), 3);
+    }
+    done(m);
+}
+
 static void model_should_name_a_payload_that_collides_with_a_declared_type(void)
 {
     mg_model *m = build(A3 "components:\n  schemas:\n    Ping: {type: string}\n"
@@ -646,6 +684,7 @@ int main(void)
     RUN(model_should_read_json_schema_roots_and_definitions_as_messages);
     RUN(model_should_collect_every_constraint_kind);
     RUN(model_should_keep_field_metadata);
+    RUN(model_should_take_field_metadata_from_the_property_then_its_target);
     RUN(model_should_name_a_payload_that_collides_with_a_declared_type);
     RUN(model_should_reject_unsupported_versions_naming_supported_ones);
     RUN(model_should_reject_unknown_types_and_bad_keyword_values);

@@ -467,6 +467,55 @@ static void resolve_should_report_a_broken_file_once(void)
     testfs_leave();
 }
 
+/* mg_resolve_all remembers the document a $ref's file part reached (hop's
+ * file_ent table): keyed by the referring document as well as the bytes, so
+ * the same spelling in two folders reaches two files; a remembered file
+ * still has each pointer walked (and a bad one reported); and a file part
+ * spelt with a percent-escape is a key of its own that reaches the same
+ * document. */
+static void resolve_all_should_remember_files_per_referring_document(void)
+{
+    testfs_enter();
+    testfs_write("api.yaml",
+                 "a: {$ref: './x/s.yaml#/A'}\n"
+                 "b: {$ref: './y/s.yaml#/A'}\n"
+                 "c: {$ref: './x/s.yaml#/B'}\n"
+                 "d: {$ref: './x/%73.yaml#/A'}\n"
+                 "e: {$ref: './x/s.yaml#/Nope'}\n");
+    testfs_write("x/s.yaml", "A: {$ref: './c.yaml#/T'}\nB: {$ref: './c.yaml#/U'}\n");
+    testfs_write("x/c.yaml", "T: {type: string}\nU: {type: number}\n");
+    testfs_write("y/s.yaml", "A: {$ref: './c.yaml#/T'}\n");
+    testfs_write("y/c.yaml", "T: {type: integer}\n");
+    fixture f;
+    fixture_load(&f, "api.yaml");
+    CHECK(f.doc != NULL);
+    if (f.doc) {
+        CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), -1);
+        CHECK_STR(capture_text(&f.cap),
+                  "api.yaml:5:11: error: unresolved $ref './x/s.yaml#/Nope': no 'Nope' at the top of x/s.yaml");
+        CHECK_INT(f.d.errors, 1);
+        CHECK_INT(mg_docset_count(f.set), 5);
+        /* Every hop below is the one mg_resolve_all made and kept. */
+        CHECK_TARGET(&f, "a", "x/c.yaml#/T");
+        CHECK_TARGET(&f, "b", "y/c.yaml#/T");
+        CHECK_TARGET(&f, "c", "x/c.yaml#/U");
+        CHECK_TARGET(&f, "d", "x/c.yaml#/T");
+        mg_ref_target t;
+        const cJSON *a = at_path(f.doc->root, "a"), *b = at_path(f.doc->root, "b");
+        CHECK_INT(mg_resolve_ref(f.set, f.doc, a, &t, &f.d), 1);
+        const mg_doc *xs = mg_docset_owner(f.set, t.first);
+        CHECK_INT(mg_resolve_ref(f.set, f.doc, b, &t, &f.d), 1);
+        const mg_doc *ys = mg_docset_owner(f.set, t.first);
+        CHECK(xs != NULL && ys != NULL && xs != ys);
+        if (xs && ys) {
+            CHECK_STR(xs->path, "x/s.yaml");
+            CHECK_STR(ys->path, "y/s.yaml");
+        }
+    }
+    fixture_fini(&f);
+    testfs_leave();
+}
+
 static void node_uri_should_name_nodes_by_escaped_json_pointer(void)
 {
     testfs_enter();
@@ -524,6 +573,7 @@ int main(void)
     RUN(resolve_should_report_missing_targets_at_the_ref);
     RUN(resolve_all_should_report_a_broken_ref_once_and_skip_data);
     RUN(resolve_should_report_a_broken_file_once);
+    RUN(resolve_all_should_remember_files_per_referring_document);
     RUN(node_uri_should_name_nodes_by_escaped_json_pointer);
     RUN(percent_decode_should_reject_bad_and_nul_escapes);
     return unit_done();
