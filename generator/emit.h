@@ -21,7 +21,7 @@
  * (".NAME.msggen-tmp-XXXXXX", NAME cut to fit NAME_MAX), fsync'ed, and renamed
  * over the old one (readers never see half a file; failed runs never leave
  * one); a file whose bytes are unchanged is not touched, so its mtime is kept.
- * Files go in batches (up to 64 written, then fsync'ed together from a few
+ * Files go in batches (up to 128 written, then fsync'ed together from a few
  * threads, so that the file system commits them in a few disk waits rather
  * than one each, then renamed): no file is renamed before its own fsync has
  * returned, and when one fails, neither it nor any file after it is renamed.

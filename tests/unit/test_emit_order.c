@@ -97,7 +97,8 @@ static void hooks_reset(void)
 
 /* ---- the files: NFILES in three folders, content by generation ---- */
 
-#define NFILES 99 /* 33 in each folder; more than a batch (SYNC_BATCH) */
+/* NFILES / 3 in each folder; more than a batch (SYNC_BATCH): 99 for 64 */
+#define NFILES (3 * (SYNC_BATCH / 2 + 1))
 
 static char root[256];
 
@@ -119,7 +120,7 @@ static void file_path(char *p, size_t n, int i)
 /* In generation FAULT_GEN, file FAULT_FILE is longer than every other
  * file: the one whose fsync hook_fsync can be told to fail (fail_size). */
 #define FAULT_GEN 10
-#define FAULT_FILE 29 /* a/b/029.txt, in the second batch */
+#define FAULT_FILE 29 /* a/b/029.txt, in the second batch (see below) */
 
 static void file_text(char *t, size_t n, int gen, int i)
 {
@@ -292,10 +293,11 @@ static void emit_should_rename_nothing_from_a_file_whose_fsync_fails(void)
     char *fault = read_rel("out/a/b/029.txt");
     file_text(t, sizeof t, 1, FAULT_FILE);
     CHECK_STR(fault, t);
-    /* Paths sort as "000.txt".."096.txt" (the output folder's), then
-     * "a/001.txt".."a/097.txt", then "a/b/002.txt".."a/b/098.txt": 33 + 33
-     * + 9 (a/b/002..a/b/026) files come before a/b/029.txt. */
-    CHECK_INT(count_gen(FAULT_GEN, 1), 33 + 33 + 9);
+    /* Paths sort as the output folder's "000.txt", "003.txt"... (NFILES / 3
+     * of them), then as many "a/001.txt"..., then "a/b/002.txt"...: NFILES
+     * / 3 + NFILES / 3 + 9 (a/b/002..a/b/026) files come before a/b/029.txt
+     * (75 of 99, past the first SYNC_BATCH). */
+    CHECK_INT(count_gen(FAULT_GEN, 1), NFILES / 3 + NFILES / 3 + 9);
     /* Without the fault the next run finishes the job. */
     hooks_reset();
     CHECK_INT(emit_gen(FAULT_GEN, MG_EMIT_WRITE), 0);
@@ -370,7 +372,10 @@ static void emit_killed_at_the_manifest_should_leave_new_files_and_the_old_manif
  * folder "sub"; in generation FAULT_GEN, file ALL_FAULT_FILE of folder 1
  * is longer than every other file (fail_size). */
 #define NDIRS 3
-#define ALL_FAULT_FILE 7 /* sub/007.txt: after 15 + 3 files in path order */
+#define ALL_FAULT_FILE 7 /* sub/007.txt: after (PER_DIR + 1) / 2 + 3 files in path order */
+/* Files in each folder: NDIRS * (PER_DIR + 1) staged (78 for a SYNC_BATCH
+ * of 64) cross batches, and folder 1 ends in the first batch. */
+#define PER_DIR (SYNC_BATCH * 2 / 5)
 
 static void all_path(char *p, size_t n, int i)
 {
@@ -514,23 +519,26 @@ static void emit_all_should_keep_the_order_rules_across_folders(void)
     testfs_mkroot(root, sizeof root, "mg-emit-order");
     hooks_reset();
     int rcs[NDIRS];
-    /* 3 x 30 files and 3 manifests: the batches cross folders. */
-    CHECK_INT(emit_all_gen(1, 30, rcs), 0);
+    /* NDIRS x PER_DIR files and NDIRS manifests: the batches cross folders. */
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
     CHECK_STR(errs, "");
     for (int k = 0; k < NDIRS; k++) {
         CHECK_INT(rcs[k], 0);
-        CHECK_INT(count_all(k, 30, 1, 1), 30);
+        CHECK_INT(count_all(k, PER_DIR, 1, 1), PER_DIR);
     }
-    check_order_all(NDIRS * 30, NDIRS);
-    CHECK_STR(all_out, "t0: 30 created, 0 updated, 0 deleted, 0 unchanged\n"
-                       "t1: 30 created, 0 updated, 0 deleted, 0 unchanged\n"
-                       "t2: 30 created, 0 updated, 0 deleted, 0 unchanged\n");
+    check_order_all(NDIRS * PER_DIR, NDIRS);
+    char want[512];
+    snprintf(want, sizeof want,
+             "t0: %d created, 0 updated, 0 deleted, 0 unchanged\n"
+             "t1: %d created, 0 updated, 0 deleted, 0 unchanged\n"
+             "t2: %d created, 0 updated, 0 deleted, 0 unchanged\n", PER_DIR, PER_DIR, PER_DIR);
+    CHECK_STR(all_out, want);
     hooks_reset();
-    CHECK_INT(emit_all_gen(2, 30, rcs), 0);
+    CHECK_INT(emit_all_gen(2, PER_DIR, rcs), 0);
     CHECK_STR(errs, "");
-    check_order_all(NDIRS * 30, NDIRS);
+    check_order_all(NDIRS * PER_DIR, NDIRS);
     for (int k = 0; k < NDIRS; k++)
-        CHECK_INT(count_all(k, 30, 2, 1), 30);
+        CHECK_INT(count_all(k, PER_DIR, 2, 1), PER_DIR);
     CHECK_INT(count_tmp_all(), 0);
     testfs_rm_rf(root);
 }
@@ -566,27 +574,27 @@ static void emit_all_should_stop_only_the_folder_whose_fsync_fails(void)
     testfs_mkroot(root, sizeof root, "mg-emit-order");
     hooks_reset();
     int rcs[NDIRS];
-    CHECK_INT(emit_all_gen(1, 30, rcs), 0);
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
     char *man1[NDIRS];
     for (int k = 0; k < NDIRS; k++)
         man1[k] = manifest_of(k);
     char t[96];
     all_text(t, sizeof t, FAULT_GEN, 1, ALL_FAULT_FILE);
     fail_size = (off_t)strlen(t);
-    CHECK_INT(emit_all_gen(FAULT_GEN, 30, rcs), -1);
+    CHECK_INT(emit_all_gen(FAULT_GEN, PER_DIR, rcs), -1);
     char want[512];
     snprintf(want, sizeof want, "%s/out1/sub/007.txt: error: cannot write: %s\n", root, strerror(EIO));
     CHECK_STR(errs, want);
     CHECK_INT(rcs[0], 0);
     CHECK_INT(rcs[1], -1);
     CHECK_INT(rcs[2], 0);
-    /* Folder 1: the 15 top-level files and sub/001..sub/005 come before
+    /* Folder 1: its top-level files and sub/001..sub/005 come before
      * the fault; it and the rest are not renamed, the manifest is kept.
      * Folders 0 and 2 (folder 2's first files in the fault's batch) are
      * written whole, with their manifests. */
-    CHECK_INT(count_all(1, 30, FAULT_GEN, 1), 15 + 3);
-    CHECK_INT(count_all(0, 30, FAULT_GEN, 1), 30);
-    CHECK_INT(count_all(2, 30, FAULT_GEN, 1), 30);
+    CHECK_INT(count_all(1, PER_DIR, FAULT_GEN, 1), (PER_DIR + 1) / 2 + 3);
+    CHECK_INT(count_all(0, PER_DIR, FAULT_GEN, 1), PER_DIR);
+    CHECK_INT(count_all(2, PER_DIR, FAULT_GEN, 1), PER_DIR);
     for (int k = 0; k < NDIRS; k++) {
         char *m = manifest_of(k);
         CHECK(m && man1[k] && (strcmp(m, man1[k]) == 0) == (k == 1));
@@ -594,11 +602,13 @@ static void emit_all_should_stop_only_the_folder_whose_fsync_fails(void)
         free(man1[k]);
     }
     CHECK_INT(count_tmp_all(), 0);
-    CHECK_STR(all_out, "t0: 0 created, 30 updated, 0 deleted, 0 unchanged\n"
-                       "t2: 0 created, 30 updated, 0 deleted, 0 unchanged\n");
+    snprintf(want, sizeof want,
+             "t0: 0 created, %d updated, 0 deleted, 0 unchanged\n"
+             "t2: 0 created, %d updated, 0 deleted, 0 unchanged\n", PER_DIR, PER_DIR);
+    CHECK_STR(all_out, want);
     hooks_reset();
-    CHECK_INT(emit_all_gen(FAULT_GEN, 30, rcs), 0);
-    CHECK_INT(count_all(1, 30, FAULT_GEN, 1), 30);
+    CHECK_INT(emit_all_gen(FAULT_GEN, PER_DIR, rcs), 0);
+    CHECK_INT(count_all(1, PER_DIR, FAULT_GEN, 1), PER_DIR);
     testfs_rm_rf(root);
 }
 
@@ -614,20 +624,20 @@ static void emit_all_should_write_nothing_in_a_folder_whose_plan_fails(void)
         fclose(f);
     }
     int rcs[NDIRS];
-    CHECK_INT(emit_all_gen(1, 30, rcs), -1);
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), -1);
     CHECK_INT(rcs[0], 0);
     CHECK_INT(rcs[1], -1);
     CHECK_INT(rcs[2], 0);
     CHECK(strstr(errs, "out1/000.txt' exists and was not generated by msggen") != NULL);
-    CHECK_INT(count_all(0, 30, 1, 1), 30);
-    CHECK_INT(count_all(2, 30, 1, 1), 30);
+    CHECK_INT(count_all(0, PER_DIR, 1, 1), PER_DIR);
+    CHECK_INT(count_all(2, PER_DIR, 1, 1), PER_DIR);
     char *m = manifest_of(1), *foreign = read_rel("out1/000.txt"), *other = read_rel("out1/002.txt");
     CHECK(m == NULL && other == NULL);
     CHECK_STR(foreign, "someone else's\n");
     free(m);
     free(foreign);
     free(other);
-    check_order_all(2 * 30, 2);
+    check_order_all(2 * PER_DIR, 2);
     testfs_rm_rf(root);
 }
 
@@ -639,7 +649,7 @@ static void crash_all_and_recover(int at, int want_new)
     testfs_mkroot(root, sizeof root, "mg-emit-order");
     hooks_reset();
     int rcs[NDIRS];
-    CHECK_INT(emit_all_gen(1, 30, rcs), 0);
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
     char *man1[NDIRS];
     for (int k = 0; k < NDIRS; k++)
         man1[k] = manifest_of(k);
@@ -649,7 +659,7 @@ static void crash_all_and_recover(int at, int want_new)
         hooks_reset();
         crash_at = at;
         crash_at_manifest = at < 0;
-        emit_all_gen(2, 30, rcs);
+        emit_all_gen(2, PER_DIR, rcs);
         _exit(1);
     }
     int status = 0;
@@ -657,7 +667,7 @@ static void crash_all_and_recover(int at, int want_new)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
     int fresh = 0;
     for (int k = 0; k < NDIRS; k++) {
-        int c = count_all(k, 30, 2, 1);
+        int c = count_all(k, PER_DIR, 2, 1);
         CHECK(c >= 0);
         fresh += c;
         char *m = manifest_of(k);
@@ -668,22 +678,22 @@ static void crash_all_and_recover(int at, int want_new)
     CHECK_INT(fresh, want_new);
     CHECK(count_tmp_all() > 0);
     hooks_reset();
-    CHECK_INT(emit_all_gen(2, 30, rcs), 0);
+    CHECK_INT(emit_all_gen(2, PER_DIR, rcs), 0);
     CHECK_STR(errs, "");
     for (int k = 0; k < NDIRS; k++)
-        CHECK_INT(count_all(k, 30, 2, 1), 30);
+        CHECK_INT(count_all(k, PER_DIR, 2, 1), PER_DIR);
     CHECK_INT(count_tmp_all(), 0);
     testfs_rm_rf(root);
 }
 
 static void emit_all_killed_in_the_second_folder_should_leave_each_file_whole(void)
 {
-    crash_all_and_recover(40, 40);
+    crash_all_and_recover(PER_DIR + 10, PER_DIR + 10);
 }
 
 static void emit_all_killed_at_the_first_manifest_should_leave_every_manifest_old(void)
 {
-    crash_all_and_recover(-1, NDIRS * 30);
+    crash_all_and_recover(-1, NDIRS * PER_DIR);
 }
 
 int main(void)
