@@ -21,7 +21,7 @@ the call edges of callgrind's output (no callgrind_annotate needed):
   model    the rest of mg_model_load, i.e. mg_model_new (often inlined there)
   view     mg_view_build_cached, once per target
   render   mg_run_render_target, once per target
-  emit     mg_emit_run, once per target (writes the files)
+  emit     mg_emit_run_all, once for all targets (writes the files)
   free views  cJSON_Delete called by mg_run_generate: the views, once rendered
   targets  mg_target_load_override: target.yaml and the templates (not a
            stage of the catalogue, but part of every run)
@@ -44,7 +44,7 @@ STAGES = [
     ("model", "message model (mg_model_new, the rest of mg_model_load)"),
     ("view", "view per target (mg_view_build_cached)"),
     ("render", "templates per target (mg_run_render_target)"),
-    ("emit", "writing the files (mg_emit_run)"),
+    ("emit", "writing the files (mg_emit_run_all)"),
     ("free views", "freeing each target's view (cJSON_Delete from mg_run_generate)"),
     ("targets", "loading target.yaml + templates (mg_target_load_override)"),
     ("other", "start-up, freeing, the rest"),
@@ -197,7 +197,7 @@ def main(argv):
         "resolve": prof.into("mg_resolve_all"),
         "view": prof.into("mg_view_build_cached"),
         "render": prof.into("mg_run_render_target"),
-        "emit": prof.into("mg_emit_run"),
+        "emit": prof.into("mg_emit_run_all"),
         "targets": prof.into("mg_target_load_override"),
         "free views": prof.into("cJSON_Delete", "mg_run_generate"),
     }

@@ -1,10 +1,12 @@
-/* emit.c - planning, then writing (or comparing), one output folder.
+/* emit.c - planning, then writing (or comparing), output folders.
  *
  * mg_emit_run works in two phases so that a bad path or a foreign file stops
- * the run before anything is written: `plan` looks at every path on disk and
- * decides create/update/unchanged/delete, reporting every problem; `apply`
- * (write mode only) then carries the plan out. Check and dry-run modes stop
- * after the plan and print it.
+ * the run before anything is written: `plan` (job_plan) looks at every path
+ * on disk and decides create/update/unchanged/delete, reporting every
+ * problem; `apply` (write mode only: jobs_write) then carries the plan out.
+ * Check and dry-run modes stop after the plan and print it.
+ * mg_emit_run_all plans several folders, then applies all their plans in
+ * one pass, so that their fsyncs share the disk's waits.
  *
  * Every access below the output folder goes through directory handles: the
  * output folder is opened once, and each folder under it is opened with
@@ -46,14 +48,24 @@
 #define TMP_RANDOM 6
 #define TMP_EXTRA (1 + (sizeof TMP_MARK - 1) + TMP_RANDOM)
 
-/* Folder handles kept open at once; past this the cache starts over (each
- * open still refuses links, only the reuse across phases is lost). */
+/* Folder handles kept open at once, by all the output folders of a run
+ * together (mg_emit_run_all shares it out); past its share a folder's cache
+ * starts over (each open still refuses links, only the reuse across phases
+ * is lost). A share is never below MIN_CACHED_DIRS. */
 #define MAX_CACHED_DIRS 200
+#define MIN_CACHED_DIRS 8
 
 /* Changed files written before any of them is fsync'ed (each holds a file
- * handle until renamed), and the threads that fsync them (sync_batch). */
-#define SYNC_BATCH 64
-#define SYNC_THREADS 8
+ * handle until renamed), and the threads that fsync them (sync_batch). Each
+ * batch is a disk wait or more: 128 takes all four targets of a catalogue
+ * like worker-backend (120 files with the manifests) in one batch, where 64
+ * took two; 16 threads keep more fsyncs under way at once, for the file
+ * system to commit together (worker-backend fresh, one pass: emit's disk
+ * waits about 25 -> 19 ms wall on a loaded machine). With the folder
+ * handles (MAX_CACHED_DIRS) about 350 descriptors at most, within the usual
+ * limit of 1024. */
+#define SYNC_BATCH 128
+#define SYNC_THREADS 16
 
 /* The calls that make the output durable and visible, named once so that a
  * unit test including this file can watch their order or make one fail. */
@@ -123,6 +135,7 @@ typedef struct dir_cache {
     int root_dirty;
     cached_dir *v;
     size_t n, cap;
+    size_t max;           /* handles kept at most (MAX_CACHED_DIRS, or a share of it) */
     int *outer;           /* owned handles of the folders, outside the output
                            * folder, where make_out_dir made one: fsync'ed
                            * with the dirty ones (dir_cache_sync), then closed */
@@ -359,7 +372,8 @@ static void *sync_worker(void *arg)
  * one included); errs[i], unless errs is NULL, gets fds[i]'s errno or 0.
  * Why threads: an fsync waits for the disk, and one at a time each waits its
  * own turn (a journal commit each, on ext4 or XFS), while fsyncs under way
- * together are committed together: 64 files cost a few waits instead of 64.
+ * together are committed together: a batch costs a few waits instead of one
+ * per file.
  * A thread that cannot be started leaves its share to the others (at worst
  * to this one: one handle at a time, as without threads). */
 static void sync_fds(const int *fds, int *errs, size_t n)
@@ -387,17 +401,16 @@ static void dir_cache_init(dir_cache *c, const char *out_dir)
     memset(c, 0, sizeof *c);
     c->out_dir = out_dir;
     c->root = -1;
+    c->max = MAX_CACHED_DIRS;
 }
 
-/* Makes renames and removals durable: fsyncs, all at once (sync_fds), the
- * dirty folders that are `rel` or below it (every one when rel is NULL), and
- * with `all` also the output folder when dirty and the outer folders (which
- * are then closed). A folder's fsync error is not reported (a folder cannot
- * be written again; its files' own fsyncs were checked). */
-static void dir_cache_sync_under(dir_cache *c, const char *rel, int all)
+/* Appends to fds[0..*n) the handles of the dirty folders of `c` that are
+ * `rel` or below it (every one when rel is NULL), and with `all` also the
+ * output folder when dirty and the outer folders; clears their dirty marks. */
+static void dir_cache_dirty_fds(dir_cache *c, const char *rel, int all, int **fdsp, size_t *np, size_t *capp)
 {
-    size_t rl = rel ? strlen(rel) : 0, n = 0, cap = 0;
-    int *fds = NULL;
+    size_t rl = rel ? strlen(rel) : 0, n = *np, cap = *capp;
+    int *fds = *fdsp;
     for (size_t i = 0; i < c->n; i++) {
         cached_dir *e = &c->v[i];
         if (e->dirty && (!rel || (strncmp(e->rel, rel, rl) == 0 && (e->rel[rl] == '\0' || e->rel[rl] == '/')))) {
@@ -417,12 +430,32 @@ static void dir_cache_sync_under(dir_cache *c, const char *rel, int all)
             fds[n++] = c->outer[i];
         }
     }
+    *fdsp = fds;
+    *np = n;
+    *capp = cap;
+}
+
+/* Closes the outer folders of `c`, once synced. */
+static void dir_cache_close_outer(dir_cache *c)
+{
+    for (size_t i = 0; i < c->nouter; i++)
+        close(c->outer[i]);
+    c->nouter = 0;
+}
+
+/* Makes renames and removals durable: fsyncs, all at once (sync_fds), the
+ * dirty folders that are `rel` or below it (every one when rel is NULL), and
+ * with `all` also the output folder when dirty and the outer folders (which
+ * are then closed). A folder's fsync error is not reported (a folder cannot
+ * be written again; its files' own fsyncs were checked). */
+static void dir_cache_sync_under(dir_cache *c, const char *rel, int all)
+{
+    size_t n = 0, cap = 0;
+    int *fds = NULL;
+    dir_cache_dirty_fds(c, rel, all, &fds, &n, &cap);
     sync_fds(fds, NULL, n);
-    if (all) {
-        for (size_t i = 0; i < c->nouter; i++)
-            close(c->outer[i]);
-        c->nouter = 0;
-    }
+    if (all)
+        dir_cache_close_outer(c);
     free(fds);
 }
 
@@ -539,7 +572,7 @@ static dir_result dir_open(dir_cache *c, const char *rel, size_t len, int create
         return r;
     }
     free(name);
-    if (c->n >= MAX_CACHED_DIRS)
+    if (c->n >= c->max)
         dir_cache_forget(c, NULL);
     c->v = mg_xgrow(c->v, c->n, &c->cap, sizeof *c->v);
     c->v[c->n].rel = mg_xstrndup(rel, len);
@@ -1043,6 +1076,8 @@ static void tmp_name(mg_buf *b, const char *name)
     }
 }
 
+typedef struct job job;
+
 /* A changed file on its way: written under its temporary name and still
  * open, waiting for its fsync (sync_batch) and its rename (commit_batch). */
 typedef struct staged {
@@ -1056,6 +1091,7 @@ typedef struct staged {
     const char *rel;      /* borrowed: relative path, whose folder the rename
                            * makes dirty; NULL for the manifest */
     int err;              /* errno of its fsync (sync_batch), or 0 */
+    job *job;             /* borrowed: the output folder's emit it belongs to */
 } staged;
 
 /* Files staged and not yet renamed: at most SYNC_BATCH (each holds a file
@@ -1071,8 +1107,8 @@ typedef struct batch {
  * link), and gives it `mode`; it stays open, added to `b`, for sync_batch
  * and commit_batch. On failure the temporary file is removed and the error
  * reported. The caller makes room in `b` first. */
-static int stage_file(batch *b, int dfd, const char *name, const char *rel, const char *full, const mg_emit_file *f,
-                      const char *data, size_t len, mode_t mode, mg_buf *tmp, mg_diag *d)
+static int stage_file(batch *b, job *j, int dfd, const char *name, const char *rel, const char *full,
+                      const mg_emit_file *f, const char *data, size_t len, mode_t mode, mg_buf *tmp, mg_diag *d)
 {
     mg_buf t;
     mg_buf_init(&t);
@@ -1128,6 +1164,7 @@ static int stage_file(batch *b, int dfd, const char *name, const char *rel, cons
     s->full = full;
     s->rel = rel;
     s->err = 0;
+    s->job = j;
     return 0;
 }
 
@@ -1153,42 +1190,90 @@ static void drop_staged(staged *s)
     s->tmp = NULL;
 }
 
+/* One output folder's emit (mg_emit_run_all): its plan, then its part of
+ * the writes, which share their batches with the other folders'. */
+struct job {
+    const char *out_dir;  /* borrowed */
+    mg_emit_set *s;       /* borrowed */
+    const mg_emit_opts *opts; /* borrowed */
+    FILE *out;
+    const char *label;
+    mg_emit_stats st;
+    char *mpath;          /* owned: <out_dir>/.msggen-manifest */
+    manifest old;
+    entry *es;            /* owned: the plan, sorted by path */
+    size_t ne;
+    char **left;          /* owned: leftover temporary files found */
+    size_t nleft;
+    mg_buf newman;        /* the manifest to write */
+    int manifest_changes;
+    dir_cache dc;
+    staged man;           /* the manifest, once staged and synced (tmp set) */
+    int failed;           /* an error was reported: nothing more is renamed */
+    int rc;
+};
+
 /* After sync_batch: closes each file of `b` and renames it over its name
  * (within its folder handle: atomic, and rename replaces a link itself,
  * never its target), in order, marking its folder dirty so that it is
  * fsync'ed before the manifest (dir_cache_sync) or when its handle closes.
  * Readers see the old file or the new one, never half of one; after a crash
  * the file is the old or the new one once the folder is synced. The first
- * file that failed is reported, and it and every file after it are removed
- * instead of renamed (as a run writing one file at a time stops there).
- * The manifest (rel NULL, staged last) is closed, not renamed: it moves to
- * `held`, for the caller to rename once every folder is synced. Empties
- * `b`. Returns 0, or -1 after reporting. */
-static int commit_batch(batch *b, dir_cache *c, staged *held, mg_diag *d)
+ * file of an output folder that failed is reported, and it and every file of
+ * that folder after it are removed instead of renamed (as a run writing one
+ * file at a time stops there; the folder's job is marked failed, so none of
+ * its later files is staged either); other folders' files go on. The
+ * manifest (rel NULL, staged after its folder's files) is closed, not
+ * renamed: it moves to its job's `man`, to be renamed once every folder is
+ * synced. Empties `b`. */
+static void commit_batch(batch *b, mg_diag *d)
 {
-    int failed = 0;
     for (size_t i = 0; i < b->n; i++) {
         staged *s = &b->v[i];
+        job *j = s->job;
         int err = s->err;
         if (close(s->fd) != 0 && !err)
             err = errno;
         s->fd = -1;
-        if (!failed && !err && s->rel && EMIT_RENAMEAT(s->dfd, s->tmp, s->dfd, s->name) != 0)
+        if (!j->failed && !err && s->rel && EMIT_RENAMEAT(s->dfd, s->tmp, s->dfd, s->name) != 0)
             err = errno;
-        if (failed || err) {
-            if (!failed)
+        if (j->failed || err) {
+            if (!j->failed)
                 mg_diag_error(d, mg_mark_at(s->full, 0, 0), "cannot write: %s", strerror(err));
-            failed = 1;
+            j->failed = 1;
             drop_staged(s);
         } else if (!s->rel) {
-            *held = *s;
+            j->man = *s;
         } else {
-            mark_dirty(c, s->rel, parent_len(s->rel));
+            mark_dirty(&j->dc, s->rel, parent_len(s->rel));
             free(s->tmp);
         }
     }
     b->n = 0;
-    return failed ? -1 : 0;
+}
+
+/* fsyncs the files of `b` together, then renames them (commit_batch). */
+static void flush_batch(batch *b, mg_diag *d)
+{
+    if (!b->n)
+        return;
+    sync_batch(b);
+    commit_batch(b, d);
+}
+
+/* Marks `j` failed after an error it reported, and takes its files out of
+ * `b`: removed, never renamed. */
+static void job_fail(job *j, batch *b)
+{
+    j->failed = 1;
+    size_t k = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->v[i].job == j)
+            drop_staged(&b->v[i]);
+        else
+            b->v[k++] = b->v[i];
+    }
+    b->n = k;
 }
 
 /* Whether dir_open of rel[0..len) leaves every handle of the cache open: it
@@ -1201,7 +1286,7 @@ static int dir_open_keeps(dir_cache *c, const char *rel, size_t len)
     size_t parts = 1;
     for (size_t i = 0; i < len; i++)
         parts += rel[i] == '/';
-    return c->n + parts <= MAX_CACHED_DIRS;
+    return c->n + parts <= c->max;
 }
 
 /* Removes the folders of `rel` that a deletion left empty, deepest first;
@@ -1627,56 +1712,76 @@ int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d)
     return d->errors > before ? -1 : 0;
 }
 
-int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
-                mg_emit_stats *stp, mg_diag *d)
+static void job_init(job *j, const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts)
 {
-    FILE *out = opts->out ? opts->out : stdout;
-    const char *label = opts->label ? opts->label : out_dir;
-    mg_emit_stats st;
-    memset(&st, 0, sizeof st);
+    memset(j, 0, sizeof *j);
+    j->out_dir = out_dir;
+    j->s = s;
+    j->opts = opts;
+    j->out = opts->out ? opts->out : stdout;
+    j->label = opts->label ? opts->label : out_dir;
+    j->rc = -1;
+    mg_buf_init(&j->old.raw);
+    mg_buf_init(&j->newman);
+    dir_cache_init(&j->dc, out_dir);
+    j->man = (staged){-1, -1, NULL, NULL, NULL, NULL, 0, NULL};
+}
+
+/* After an error: the manifest, staged and synced, is not renamed. */
+static void job_fini(job *j)
+{
+    if (j->man.tmp)
+        drop_staged(&j->man);
+    for (size_t i = 0; i < j->ne; i++) {
+        free(j->es[i].full);
+        mg_buf_fini(&j->es[i].disk);
+    }
+    free(j->es);
+    for (size_t i = 0; i < j->nleft; i++)
+        free(j->left[i]);
+    free(j->left);
+    dir_cache_fini(&j->dc);
+    manifest_fini(&j->old);
+    mg_buf_fini(&j->newman);
+    free(j->mpath);
+}
+
+/* Steps 1 and 2: the paths, then the old manifest and the disk. `mine` and
+ * `chunk` are scratch (a spilled file's bytes read back, a file's bytes on
+ * disk, a chunk at a time). Returns 0, or -1 after reporting. */
+static int job_plan(job *j, mg_buf *mine, mg_buf *chunk, mg_diag *d)
+{
+    const mg_emit_opts *opts = j->opts;
+    const char *out_dir = j->out_dir;
+    mg_emit_set *s = j->s;
     int errors_before = d->errors;
 
     /* 1. Paths, on their own. */
-    if (mg_emit_check_paths(out_dir, s, d) != 0) {
-        if (stp)
-            *stp = st;
+    if (mg_emit_check_paths(out_dir, s, d) != 0)
         return -1;
-    }
 
     /* 2. The old manifest and the disk, through the output folder's handle.
      * The -o folder itself is the user's: a link there is followed. */
-    char *mpath = join(out_dir, MG_EMIT_MANIFEST);
-    manifest old;
-    memset(&old, 0, sizeof old);
-    mg_buf_init(&old.raw);
-    int rc = -1;
-    entry *es = NULL;
-    size_t ne = 0;
-    char **left = NULL;
-    size_t nleft = 0;
-    mg_buf newman, mine, chunk;
-    mg_buf_init(&newman);
-    mg_buf_init(&mine); /* a spilled file's bytes, read back: a chunk (or a file) at a time */
-    mg_buf_init(&chunk); /* a file's bytes on disk, a chunk at a time */
-    dir_cache dc;
-    dir_cache_init(&dc, out_dir);
-    batch bt;
-    bt.n = 0;
-    staged man = {-1, -1, NULL, NULL, NULL, NULL, 0}; /* the manifest, once staged and synced */
-    dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dc.root < 0 && errno != ENOENT) {
+    j->mpath = join(out_dir, MG_EMIT_MANIFEST);
+    dir_cache *dc = &j->dc;
+    dc->root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dc->root < 0 && errno != ENOENT) {
         mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "%s",
                       errno == ENOTDIR ? "output folder is a file" : strerror(errno));
-        goto done;
+        return -1;
     }
-    if (manifest_read(&old, &dc, mpath, d) != 0)
-        goto done;
+    if (manifest_read(&j->old, dc, j->mpath, d) != 0)
+        return -1;
+    manifest *old = &j->old;
 
-    es = calloc(s->n + old.n + 1, sizeof *es);
+    entry *es = calloc(s->n + old->n + 1, sizeof *es);
     if (!es)
         abort();
+    j->es = es;
+    size_t ne = 0;
     for (size_t i = 0; i < s->n; i++) {
         entry *e = &es[ne++];
+        j->ne = ne;
         e->file = &s->files[i];
         e->path = e->file->path;
         e->full = join(out_dir, e->path);
@@ -1684,12 +1789,12 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->st = ST_CREATE;
         int fd;
         uint64_t size;
-        if (open_existing(&dc, e, e->file, &fd, &size, d) <= 0)
+        if (open_existing(dc, e, e->file, &fd, &size, d) <= 0)
             continue;
-        const manifest_entry *me = manifest_find(&old, e->path);
+        const manifest_entry *me = manifest_find(old, e->path);
         /* Compared a chunk at a time: a big file is never held twice (its
          * bytes on disk and its generated bytes read back from the spill). */
-        int same = size == e->file->len ? same_as_file(fd, e->file, e->full, &chunk, &mine, d) : 0;
+        int same = size == e->file->len ? same_as_file(fd, e->file, e->full, chunk, mine, d) : 0;
         if (same < 0) {
             close(fd);
             continue;
@@ -1704,7 +1809,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 mg_diag_error_ptr(d, e->file->at, e->file->pointer,
                                   "'%s' exists and was not generated by msggen (it is not in %s); "
                                   "move it away, or use --force to overwrite it",
-                                  e->full, mpath);
+                                  e->full, j->mpath);
         }
         /* Only check's diff of a file it reports different needs the bytes
          * on disk: read whole, and kept for the report. */
@@ -1712,291 +1817,417 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             read_existing(e, fd, d);
         close(fd);
     }
-    for (size_t i = 0; i < old.n; i++) {
-        const char *p = old.v[i].path;
+    for (size_t i = 0; i < old->n; i++) {
+        const char *p = old->v[i].path;
         mg_emit_file key = {(char *)(uintptr_t)p, strlen(p), NULL, 0, NULL, NULL, {NULL, 0, 0}, NULL, NULL, 0, 0};
         if (s->n && bsearch(&key, s->files, s->n, sizeof *s->files, cmp_file))
             continue;
         entry *e = &es[ne++];
+        j->ne = ne;
         e->path = p;
         e->full = join(out_dir, p);
         mg_buf_init(&e->disk);
         e->st = ST_GONE;
         int fd;
         uint64_t size, h = 0;
-        if (open_existing(&dc, e, NULL, &fd, &size, d) <= 0)
+        if (open_existing(dc, e, NULL, &fd, &size, d) <= 0)
             continue;
         /* check --stat shows a file it would delete: that one is read whole
          * (and kept); the others are hashed a chunk at a time. */
         if (opts->mode == MG_EMIT_CHECK && opts->stat) {
             if (read_existing(e, fd, d) == 0)
-                h = manifest_hash(old.version, e->disk.data, e->disk.len);
-        } else if (hash_fd(fd, old.version, &chunk, &h) != 0)
+                h = manifest_hash(old->version, e->disk.data, e->disk.len);
+        } else if (hash_fd(fd, old->version, chunk, &h) != 0)
             mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
         close(fd);
-        e->st = h == old.v[i].hash ? ST_DELETE : ST_KEEP;
+        e->st = h == old->v[i].hash ? ST_DELETE : ST_KEEP;
         if (e->st != ST_DELETE) {
             mg_buf_fini(&e->disk);
             mg_buf_init(&e->disk);
         }
     }
     if (d->errors > errors_before)
-        goto done;
+        return -1;
     qsort(es, ne, sizeof *es, cmp_entry);
-    find_leftovers(&dc, es, ne, &left, &nleft);
-    st.leftover = (int)nleft;
-    manifest_render(&newman, es, ne);
-    int manifest_changes = !old.exists || !same_bytes(&old.raw, newman.data, newman.len);
+    find_leftovers(dc, es, ne, &j->left, &j->nleft);
+    j->st.leftover = (int)j->nleft;
+    manifest_render(&j->newman, es, ne);
+    j->manifest_changes = !old->exists || !same_bytes(&old->raw, j->newman.data, j->newman.len);
+    return 0;
+}
 
-    /* 3. Carry out, or report. */
-    if (opts->mode == MG_EMIT_CHECK) {
-        mg_buf diff;
-        mg_buf_init(&diff);
-        int nfiles = 0;
-        stat_list sl = {0};
-        int unread = 0;
-        for (size_t i = 0; i < nleft; i++) {
-            char *full = join(out_dir, left[i]);
-            fprintf(out, "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n",
-                    full);
-            free(full);
-        }
-        for (size_t i = 0; i < ne && !unread; i++) {
-            entry *e = &es[i];
-            nfiles += e->file != NULL;
-            /* The generated bytes, where the report shows them. */
-            const char *data = NULL;
-            if (e->file && ((e->st == ST_CREATE && opts->stat) || (e->st == ST_UPDATE && !e->untracked)) &&
-                !(data = file_bytes(e->file, &mine, d))) {
-                unread = 1;
-                break;
-            }
-            switch (e->st) {
-            case ST_CREATE:
-                if (opts->stat)
-                    stat_add(&sl, e->full, NULL, 0, data, e->file->len);
-                else
-                    fprintf(out, "missing: %s\n", e->full);
-                st.missing++;
-                break;
-            case ST_UPDATE:
-                if (e->untracked) {
-                    fprintf(out, "untracked: %s (exists with other content, but msggen did not generate it)\n",
-                            e->full);
-                    st.untracked++;
-                    break;
-                }
-                st.different++;
-                if (opts->stat) {
-                    stat_add(&sl, e->full, e->disk.data, e->disk.len, data, e->file->len);
-                    break;
-                }
-                fprintf(out, "different: %s\n", e->full);
-                mg_buf_reset(&diff);
-                if (memchr(e->disk.data, '\0', e->disk.len) || memchr(data, '\0', e->file->len))
-                    mg_buf_append_str(&diff, "binary files differ\n");
-                else {
-                    char *a = join(e->full, "(on disk)"), *b = join(e->full, "(generated)");
-                    /* "--- out/x (on disk)" reads better than a joined path. */
-                    a[strlen(e->full)] = ' ';
-                    b[strlen(e->full)] = ' ';
-                    mg_diff_unified(&diff, e->disk.data ? e->disk.data : "", e->disk.len, data, e->file->len, a, b,
-                                    MG_EMIT_DIFF_LINES);
-                    free(a);
-                    free(b);
-                }
-                fwrite(diff.data, 1, diff.len, out);
-                break;
-            case ST_DELETE:
-            case ST_KEEP:
-                if (opts->stat && e->st == ST_DELETE)
-                    stat_add(&sl, e->full, e->disk.data, e->disk.len, NULL, 0);
-                else
-                    fprintf(out, "stale: %s (generated earlier, no longer produced; 'msggen generate' %s)\n",
-                            e->full, e->st == ST_DELETE ? "deletes it" : "keeps it: it was modified");
-                st.stale++;
-                break;
-            default:
-                break;
-            }
-        }
-        mg_buf_fini(&diff);
-        if (unread) {
-            for (size_t i = 0; i < sl.n; i++)
-                free(sl.v[i].path);
-            free(sl.v);
-            goto done;
-        }
-        stat_print(&sl, out);
-        /* A leftover is drift: generate would change the folder by deleting it. */
-        int drift = st.missing + st.different + st.stale + st.untracked + st.leftover;
-        if (!drift && manifest_changes) {
-            if (old.exists && old.version != MANIFEST_VERSION)
-                fprintf(out, "outdated: %s (format %d, written by an older msggen; run 'msggen generate' "
-                             "to rewrite it)\n", mpath, old.version);
-            else
-                fprintf(out, "outdated: %s (run 'msggen generate' to record the files)\n", mpath);
-            drift = 1;
-        }
-        char extra[64] = "";
-        if (st.leftover)
-            snprintf(extra, sizeof extra, ", %d leftover", st.leftover);
-        if (drift)
-            fprintf(out, "%s: out of sync: %d missing, %d different, %d stale, %d untracked%s (%d files)\n",
-                    label, st.missing, st.different, st.stale, st.untracked, extra, nfiles);
-        else
-            fprintf(out, "%s: in sync (%d files)\n", label, nfiles);
-        rc = drift ? 1 : 0;
-        goto done;
+/* Step 3 of check: the report and its summary. Returns 1 (drift), 0 (in
+ * sync) or -1 after reporting. */
+static int job_check(job *j, mg_buf *mine, mg_diag *d)
+{
+    const mg_emit_opts *opts = j->opts;
+    FILE *out = j->out;
+    mg_emit_stats *stp = &j->st;
+    mg_buf diff;
+    mg_buf_init(&diff);
+    int nfiles = 0;
+    stat_list sl = {0};
+    int unread = 0;
+    for (size_t i = 0; i < j->nleft; i++) {
+        char *full = join(j->out_dir, j->left[i]);
+        fprintf(out, "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n",
+                full);
+        free(full);
     }
+    for (size_t i = 0; i < j->ne && !unread; i++) {
+        entry *e = &j->es[i];
+        nfiles += e->file != NULL;
+        /* The generated bytes, where the report shows them. */
+        const char *data = NULL;
+        if (e->file && ((e->st == ST_CREATE && opts->stat) || (e->st == ST_UPDATE && !e->untracked)) &&
+            !(data = file_bytes(e->file, mine, d))) {
+            unread = 1;
+            break;
+        }
+        switch (e->st) {
+        case ST_CREATE:
+            if (opts->stat)
+                stat_add(&sl, e->full, NULL, 0, data, e->file->len);
+            else
+                fprintf(out, "missing: %s\n", e->full);
+            stp->missing++;
+            break;
+        case ST_UPDATE:
+            if (e->untracked) {
+                fprintf(out, "untracked: %s (exists with other content, but msggen did not generate it)\n",
+                        e->full);
+                stp->untracked++;
+                break;
+            }
+            stp->different++;
+            if (opts->stat) {
+                stat_add(&sl, e->full, e->disk.data, e->disk.len, data, e->file->len);
+                break;
+            }
+            fprintf(out, "different: %s\n", e->full);
+            mg_buf_reset(&diff);
+            if (memchr(e->disk.data, '\0', e->disk.len) || memchr(data, '\0', e->file->len))
+                mg_buf_append_str(&diff, "binary files differ\n");
+            else {
+                char *a = join(e->full, "(on disk)"), *b = join(e->full, "(generated)");
+                /* "--- out/x (on disk)" reads better than a joined path. */
+                a[strlen(e->full)] = ' ';
+                b[strlen(e->full)] = ' ';
+                mg_diff_unified(&diff, e->disk.data ? e->disk.data : "", e->disk.len, data, e->file->len, a, b,
+                                MG_EMIT_DIFF_LINES);
+                free(a);
+                free(b);
+            }
+            fwrite(diff.data, 1, diff.len, out);
+            break;
+        case ST_DELETE:
+        case ST_KEEP:
+            if (opts->stat && e->st == ST_DELETE)
+                stat_add(&sl, e->full, e->disk.data, e->disk.len, NULL, 0);
+            else
+                fprintf(out, "stale: %s (generated earlier, no longer produced; 'msggen generate' %s)\n",
+                        e->full, e->st == ST_DELETE ? "deletes it" : "keeps it: it was modified");
+            stp->stale++;
+            break;
+        default:
+            break;
+        }
+    }
+    mg_buf_fini(&diff);
+    if (unread) {
+        for (size_t i = 0; i < sl.n; i++)
+            free(sl.v[i].path);
+        free(sl.v);
+        return -1;
+    }
+    stat_print(&sl, out);
+    /* A leftover is drift: generate would change the folder by deleting it. */
+    int drift = stp->missing + stp->different + stp->stale + stp->untracked + stp->leftover;
+    if (!drift && j->manifest_changes) {
+        if (j->old.exists && j->old.version != MANIFEST_VERSION)
+            fprintf(out, "outdated: %s (format %d, written by an older msggen; run 'msggen generate' "
+                         "to rewrite it)\n", j->mpath, j->old.version);
+        else
+            fprintf(out, "outdated: %s (run 'msggen generate' to record the files)\n", j->mpath);
+        drift = 1;
+    }
+    char extra[64] = "";
+    if (stp->leftover)
+        snprintf(extra, sizeof extra, ", %d leftover", stp->leftover);
+    if (drift)
+        fprintf(out, "%s: out of sync: %d missing, %d different, %d stale, %d untracked%s (%d files)\n",
+                j->label, stp->missing, stp->different, stp->stale, stp->untracked, extra, nfiles);
+    else
+        fprintf(out, "%s: in sync (%d files)\n", j->label, nfiles);
+    return drift ? 1 : 0;
+}
 
+/* Step 3 of write and dry-run: the counts, and dry-run's listing. */
+static void job_count(job *j)
+{
     static const char *const verbs[] = {"create", "update", "unchanged", "delete", "keep", NULL};
-    if (opts->mode == MG_EMIT_DRY_RUN)
-        for (size_t i = 0; i < nleft; i++) {
-            char *full = join(out_dir, left[i]);
-            fprintf(out, "delete %s (temporary file of an interrupted run)\n", full);
+    int dry = j->opts->mode == MG_EMIT_DRY_RUN;
+    if (dry)
+        for (size_t i = 0; i < j->nleft; i++) {
+            char *full = join(j->out_dir, j->left[i]);
+            fprintf(j->out, "delete %s (temporary file of an interrupted run)\n", full);
             free(full);
         }
-    for (size_t i = 0; i < ne; i++) {
-        entry *e = &es[i];
+    for (size_t i = 0; i < j->ne; i++) {
+        entry *e = &j->es[i];
         switch (e->st) {
-        case ST_CREATE: st.created++; break;
-        case ST_UPDATE: st.updated++; break;
-        case ST_SAME: st.unchanged++; break;
-        case ST_DELETE: st.deleted++; break;
-        case ST_KEEP: st.kept++; break;
+        case ST_CREATE: j->st.created++; break;
+        case ST_UPDATE: j->st.updated++; break;
+        case ST_SAME: j->st.unchanged++; break;
+        case ST_DELETE: j->st.deleted++; break;
+        case ST_KEEP: j->st.kept++; break;
         case ST_GONE: break;
         }
-        if (opts->mode == MG_EMIT_DRY_RUN && verbs[e->st])
-            fprintf(out, "%s %s%s\n", verbs[e->st], e->full,
+        if (dry && verbs[e->st])
+            fprintf(j->out, "%s %s%s\n", verbs[e->st], e->full,
                     e->st == ST_KEEP ? " (stale, but modified since msggen wrote it)" : "");
     }
-    if (opts->mode == MG_EMIT_WRITE) {
-        if (dc.root < 0 &&
-            (make_out_dir(&dc) != 0 || (dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
-            mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "cannot create the output folder: %s", strerror(errno));
-            goto done;
-        }
-        for (size_t i = 0; i < nleft; i++) {
-            size_t pl = parent_len(left[i]);
-            dir_result r = dir_open(&dc, left[i], pl, 0);
-            int err = r.st == DIR_OK ? (unlinkat(r.fd, base_name(left[i]), 0) == 0 ? 0 : errno)
-                      : r.st == DIR_MISSING ? ENOENT : r.st == DIR_ERRNO ? r.err : ENOTDIR;
-            if (err == 0)
-                mark_dirty(&dc, left[i], pl);
-            else if (err != ENOENT) {
-                char *full = join(out_dir, left[i]);
-                mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot delete this leftover temporary file: %s",
-                              strerror(err));
-                free(full);
-                goto done;
-            }
-        }
-        /* Writes first, deletions after: a folder emptied by a deletion may
-         * be one we are about to write into. Files are staged (written to
-         * their temporary names) up to SYNC_BATCH at a time, fsync'ed
-         * together, then renamed (commit_batch); the manifest is staged with
-         * the last batch but renamed only after every folder is synced. */
-        mode_t dm = default_mode();
-        for (size_t i = 0; i < ne; i++) {
-            entry *e = &es[i];
-            if (e->st != ST_CREATE && e->st != ST_UPDATE)
-                continue;
-            size_t pl = parent_len(e->path);
-            if (bt.n == SYNC_BATCH || (bt.n && !dir_open_keeps(&dc, e->path, pl))) {
-                sync_batch(&bt);
-                if (commit_batch(&bt, &dc, &man, d) != 0)
-                    goto done;
-            }
-            dir_result r = dir_open(&dc, e->path, pl, 1);
-            if (r.st != DIR_OK) {
-                report_dir(&dc, &r, e->path, e->file, d);
-                goto done;
-            }
-            if (stage_file(&bt, r.fd, base_name(e->path), e->path, e->full, e->file, NULL, e->file->len,
-                           e->have_mode ? e->mode : dm, &mine, d) != 0)
-                goto done;
-        }
-        if (manifest_changes) {
-            if (bt.n == SYNC_BATCH) {
-                sync_batch(&bt);
-                if (commit_batch(&bt, &dc, &man, d) != 0)
-                    goto done;
-            }
-            if (stage_file(&bt, dc.root, MG_EMIT_MANIFEST, NULL, mpath, NULL, newman.data, newman.len, dm, NULL,
-                           d) != 0)
-                goto done;
-        }
-        if (bt.n) {
-            sync_batch(&bt);
-            if (commit_batch(&bt, &dc, &man, d) != 0)
-                goto done;
-        }
-        for (size_t i = 0; i < ne; i++) {
-            entry *e = &es[i];
-            if (e->st == ST_DELETE) {
-                size_t pl = parent_len(e->path);
-                dir_result r = dir_open(&dc, e->path, pl, 0);
-                if (r.st == DIR_MISSING)
-                    continue;
-                if (r.st != DIR_OK) {
-                    report_dir(&dc, &r, e->path, NULL, d);
-                    goto done;
-                }
-                if (unlinkat(r.fd, base_name(e->path), 0) != 0 && errno != ENOENT) {
-                    mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot delete: %s", strerror(errno));
-                    goto done;
-                }
-                mark_dirty(&dc, e->path, pl);
-                remove_empty_parents(&dc, e->path);
-            } else if (e->st == ST_KEEP) {
-                mg_diag_warning(d, mg_mark_at(e->full, 0, 0),
-                                "no longer generated, but modified since msggen wrote it: kept (delete it yourself)");
-            }
-        }
-        if (man.tmp) {
-            /* Every file it lists is on disk (synced above), its folder
-             * entry too (here): only then is the manifest renamed into place. */
-            dir_cache_sync(&dc);
-            if (EMIT_RENAMEAT(dc.root, man.tmp, dc.root, MG_EMIT_MANIFEST) != 0) {
-                mg_diag_error(d, mg_mark_at(mpath, 0, 0), "cannot write: %s", strerror(errno));
-                goto done;
-            }
-            free(man.tmp);
-            man.tmp = NULL;
-            dc.root_dirty = 1;
-        }
-    }
-    char extra[80] = "";
-    if (st.leftover)
-        snprintf(extra, sizeof extra, ", %d leftover temporary file%s deleted", st.leftover,
-                 st.leftover == 1 ? "" : "s");
-    fprintf(out, "%s: %d created, %d updated, %d deleted, %d unchanged%s%s%s\n", label, st.created,
-            st.updated, st.deleted, st.unchanged, extra, st.kept ? " (some stale files kept)" : "",
-            opts->mode == MG_EMIT_DRY_RUN ? " (dry run: nothing written)" : "");
-    rc = 0;
+}
 
-done:
-    /* After an error: staged files and the manifest are not renamed. */
-    for (size_t i = 0; i < bt.n; i++)
-        drop_staged(&bt.v[i]);
-    if (man.tmp)
-        drop_staged(&man);
-    for (size_t i = 0; i < ne; i++) {
-        free(es[i].full);
-        mg_buf_fini(&es[i].disk);
+/* The summary line of write and dry-run. */
+static void job_summary(const job *j)
+{
+    char extra[80] = "";
+    if (j->st.leftover)
+        snprintf(extra, sizeof extra, ", %d leftover temporary file%s deleted", j->st.leftover,
+                 j->st.leftover == 1 ? "" : "s");
+    fprintf(j->out, "%s: %d created, %d updated, %d deleted, %d unchanged%s%s%s\n", j->label, j->st.created,
+            j->st.updated, j->st.deleted, j->st.unchanged, extra, j->st.kept ? " (some stale files kept)" : "",
+            j->opts->mode == MG_EMIT_DRY_RUN ? " (dry run: nothing written)" : "");
+}
+
+/* Before its files are written: the output folder made when missing, and
+ * the temporary files a killed run left deleted. Returns 0, or -1 after
+ * reporting. */
+static int job_prepare(job *j, mg_diag *d)
+{
+    dir_cache *dc = &j->dc;
+    if (dc->root < 0 &&
+        (make_out_dir(dc) != 0 || (dc->root = open(j->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+        mg_diag_error(d, mg_mark_at(j->out_dir, 0, 0), "cannot create the output folder: %s", strerror(errno));
+        return -1;
     }
-    free(es);
-    for (size_t i = 0; i < nleft; i++)
-        free(left[i]);
-    free(left);
-    dir_cache_fini(&dc);
-    manifest_fini(&old);
-    mg_buf_fini(&newman);
+    for (size_t i = 0; i < j->nleft; i++) {
+        size_t pl = parent_len(j->left[i]);
+        dir_result r = dir_open(dc, j->left[i], pl, 0);
+        int err = r.st == DIR_OK ? (unlinkat(r.fd, base_name(j->left[i]), 0) == 0 ? 0 : errno)
+                  : r.st == DIR_MISSING ? ENOENT : r.st == DIR_ERRNO ? r.err : ENOTDIR;
+        if (err == 0)
+            mark_dirty(dc, j->left[i], pl);
+        else if (err != ENOENT) {
+            char *full = join(j->out_dir, j->left[i]);
+            mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot delete this leftover temporary file: %s",
+                          strerror(err));
+            free(full);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stages the changed files of `j` (and its manifest, when it changes) into
+ * `bt`, which is fsync'ed and renamed whenever it is full (or a folder
+ * handle its files borrow could close). On an error `j` is failed (and its
+ * staged files dropped). */
+static void job_stage(job *j, batch *bt, mg_buf *mine, mg_diag *d)
+{
+    dir_cache *dc = &j->dc;
+    mode_t dm = default_mode();
+    for (size_t i = 0; i < j->ne && !j->failed; i++) {
+        entry *e = &j->es[i];
+        if (e->st != ST_CREATE && e->st != ST_UPDATE)
+            continue;
+        size_t pl = parent_len(e->path);
+        if (bt->n == SYNC_BATCH || (bt->n && !dir_open_keeps(dc, e->path, pl)))
+            flush_batch(bt, d);
+        if (j->failed)
+            return;
+        dir_result r = dir_open(dc, e->path, pl, 1);
+        if (r.st != DIR_OK) {
+            report_dir(dc, &r, e->path, e->file, d);
+            job_fail(j, bt);
+            return;
+        }
+        if (stage_file(bt, j, r.fd, base_name(e->path), e->path, e->full, e->file, NULL, e->file->len,
+                       e->have_mode ? e->mode : dm, mine, d) != 0) {
+            job_fail(j, bt);
+            return;
+        }
+    }
+    if (j->failed || !j->manifest_changes)
+        return;
+    if (bt->n == SYNC_BATCH)
+        flush_batch(bt, d);
+    if (!j->failed && stage_file(bt, j, dc->root, MG_EMIT_MANIFEST, NULL, j->mpath, NULL, j->newman.data,
+                                 j->newman.len, dm, NULL, d) != 0)
+        job_fail(j, bt);
+}
+
+/* After every file is renamed: the stale files deleted (and the folders
+ * they leave empty), the modified ones kept with a warning. Returns 0, or -1
+ * after reporting. */
+static int job_delete(job *j, mg_diag *d)
+{
+    dir_cache *dc = &j->dc;
+    for (size_t i = 0; i < j->ne; i++) {
+        entry *e = &j->es[i];
+        if (e->st == ST_DELETE) {
+            size_t pl = parent_len(e->path);
+            dir_result r = dir_open(dc, e->path, pl, 0);
+            if (r.st == DIR_MISSING)
+                continue;
+            if (r.st != DIR_OK) {
+                report_dir(dc, &r, e->path, NULL, d);
+                return -1;
+            }
+            if (unlinkat(r.fd, base_name(e->path), 0) != 0 && errno != ENOENT) {
+                mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot delete: %s", strerror(errno));
+                return -1;
+            }
+            mark_dirty(dc, e->path, pl);
+            remove_empty_parents(dc, e->path);
+        } else if (e->st == ST_KEEP) {
+            mg_diag_warning(d, mg_mark_at(e->full, 0, 0),
+                            "no longer generated, but modified since msggen wrote it: kept (delete it yourself)");
+        }
+    }
+    return 0;
+}
+
+/* fsyncs, all at once, every folder that the jobs changed (and the outer
+ * folders they made), so that what follows is never on disk before it. */
+static void jobs_sync_folders(job *js, size_t n)
+{
+    int *fds = NULL;
+    size_t nfds = 0, cap = 0;
+    for (size_t i = 0; i < n; i++)
+        dir_cache_dirty_fds(&js[i].dc, NULL, 1, &fds, &nfds, &cap);
+    sync_fds(fds, NULL, nfds);
+    for (size_t i = 0; i < n; i++)
+        dir_cache_close_outer(&js[i].dc);
+    free(fds);
+}
+
+/* Write mode, for every job whose plan succeeded (rc 0 so far... failed
+ * otherwise): the writes of all folders together, so that the disk waits
+ * (one per batch, two for the folders) are shared rather than repeated per
+ * folder. Every rule of emit.h holds per folder: each file renamed only
+ * after its own fsync returned, nothing of a folder renamed after its first
+ * failure, every changed folder synced before any manifest is renamed, the
+ * manifests last, then their folders synced. */
+static void jobs_write(job *js, size_t n, mg_buf *mine, mg_diag *d)
+{
+    batch bt;
+    bt.n = 0;
+    /* Writes first, deletions after: a folder emptied by a deletion may
+     * be one we are about to write into. Files are staged (written to
+     * their temporary names) up to SYNC_BATCH at a time, fsync'ed
+     * together, then renamed (commit_batch); each manifest is staged with
+     * its folder's files but renamed only after every folder is synced. */
+    for (size_t i = 0; i < n; i++) {
+        job *j = &js[i];
+        if (j->failed)
+            continue;
+        if (job_prepare(j, d) != 0)
+            j->failed = 1;
+        else
+            job_stage(j, &bt, mine, d);
+    }
+    flush_batch(&bt, d);
+    for (size_t i = 0; i < n; i++)
+        if (!js[i].failed && job_delete(&js[i], d) != 0)
+            js[i].failed = 1;
+    /* Every file a manifest lists is on disk (synced above), its folder
+     * entry too (here): only then are the manifests renamed into place. */
+    jobs_sync_folders(js, n);
+    for (size_t i = 0; i < n; i++) {
+        job *j = &js[i];
+        if (j->failed || !j->man.tmp)
+            continue;
+        if (EMIT_RENAMEAT(j->dc.root, j->man.tmp, j->dc.root, MG_EMIT_MANIFEST) != 0) {
+            mg_diag_error(d, mg_mark_at(j->mpath, 0, 0), "cannot write: %s", strerror(errno));
+            j->failed = 1;
+            continue;
+        }
+        free(j->man.tmp);
+        j->man.tmp = NULL;
+        j->dc.root_dirty = 1;
+    }
+    /* The manifests' renames, on disk before the run returns. */
+    jobs_sync_folders(js, n);
+}
+
+int mg_emit_run_all(size_t n, const char *const *out_dirs, mg_emit_set *sets, const mg_emit_opts *opts,
+                    mg_emit_stats *stats, int *rcs, mg_diag *d)
+{
+    job *js = calloc(n ? n : 1, sizeof *js);
+    if (!js)
+        abort();
+    mg_buf mine, chunk;
+    mg_buf_init(&mine);  /* a spilled file's bytes, read back: a chunk (or a file) at a time */
+    mg_buf_init(&chunk); /* a file's bytes on disk, a chunk at a time */
+    /* The folders' handles are all open at once: each gets a share. */
+    size_t share = n ? MAX_CACHED_DIRS / n : MAX_CACHED_DIRS;
+    int write_all = 1;
+    for (size_t i = 0; i < n; i++)
+        write_all &= opts[i].mode == MG_EMIT_WRITE;
+    for (size_t i = 0; i < n; i++) {
+        job *j = &js[i];
+        job_init(j, out_dirs[i], &sets[i], &opts[i]);
+        if (write_all)
+            j->dc.max = share < MIN_CACHED_DIRS ? MIN_CACHED_DIRS : share;
+        if (job_plan(j, &mine, &chunk, d) != 0)
+            j->failed = 1;
+        else if (opts[i].mode == MG_EMIT_CHECK)
+            j->rc = job_check(j, &mine, d);
+        else {
+            job_count(j);
+            /* Unless every folder is written, each one is finished before
+             * the next (in order: each summary after its writes). */
+            if (opts[i].mode == MG_EMIT_WRITE && !write_all)
+                jobs_write(j, 1, &mine, d);
+            if (!write_all && !j->failed) {
+                job_summary(j);
+                j->rc = 0;
+            }
+        }
+        if (!write_all)
+            job_fini(j);
+    }
+    if (write_all) {
+        jobs_write(js, n, &mine, d);
+        for (size_t i = 0; i < n; i++) {
+            if (!js[i].failed) {
+                job_summary(&js[i]);
+                js[i].rc = 0;
+            }
+            job_fini(&js[i]);
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (stats)
+            stats[i] = js[i].st;
+        if (rcs)
+            rcs[i] = js[i].rc;
+        if (js[i].rc < 0)
+            rc = -1;
+        else if (js[i].rc > 0 && rc == 0)
+            rc = 1;
+    }
     mg_buf_fini(&mine);
     mg_buf_fini(&chunk);
-    free(mpath);
-    if (stp)
-        *stp = st;
+    free(js);
     return rc;
+}
+
+int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
+                mg_emit_stats *stp, mg_diag *d)
+{
+    return mg_emit_run_all(1, &out_dir, s, opts, stp, NULL, d);
 }

@@ -3,8 +3,9 @@
  *
  * The caller collects every rendered file of one target in an mg_emit_set
  * (after *all* renders succeeded), checks every target's set with
- * mg_emit_check_paths, and then calls mg_emit_run once per target. Nothing is
- * written before every path has been checked:
+ * mg_emit_check_paths, and then calls mg_emit_run once per target, or
+ * mg_emit_run_all once for all of them (the same, with fewer disk waits).
+ * Nothing is written before every path has been checked:
  *   - a path is relative, has no empty, "." or ".." component, no NUL or line
  *     break, is not the manifest's name, no component longer than NAME_MAX
  *     bytes, and joined to the output folder it is shorter than PATH_MAX;
@@ -20,7 +21,7 @@
  * (".NAME.msggen-tmp-XXXXXX", NAME cut to fit NAME_MAX), fsync'ed, and renamed
  * over the old one (readers never see half a file; failed runs never leave
  * one); a file whose bytes are unchanged is not touched, so its mtime is kept.
- * Files go in batches (up to 64 written, then fsync'ed together from a few
+ * Files go in batches (up to 128 written, then fsync'ed together from a few
  * threads, so that the file system commits them in a few disk waits rather
  * than one each, then renamed): no file is renamed before its own fsync has
  * returned, and when one fails, neither it nor any file after it is renamed.
@@ -212,6 +213,28 @@ int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d);
  * errors through `d`; on -1 in a planning error nothing was written. */
 int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 mg_emit_stats *st, mg_diag *d);
+
+/* Emits n sets, sets[i] into the folder out_dirs[i] with opts[i], as n calls
+ * of mg_emit_run in that order would: the same plans, files, messages and
+ * summary lines; stats[i] and rcs[i] (either array may be NULL) get what
+ * each call gives. Returns -1 when any rc is -1, else 1 when any is 1, else 0.
+ * The difference is when the disk is waited for. When every opts[i] writes,
+ * every folder is planned first, then the changed files of all the folders
+ * are written, fsync'ed and renamed in the same batches (as described at the
+ * top, in folder order, then path order), the changed folders of all of them
+ * fsync'ed together, every manifest renamed, and the manifests' folders
+ * fsync'ed together; then the summary lines are printed, in order. So a run
+ * waits for the disk about once per batch and twice more, not that many
+ * times per folder. Every guarantee above holds per folder: each file
+ * renamed only after its own fsync returned; when one fails, it and every
+ * later file of its folder are not renamed, nor its manifest (other
+ * folders go on, as separate calls would); every changed folder of every
+ * set fsync'ed before any manifest is renamed; a killed run leaves
+ * temporary files only. A folder whose plan fails (a foreign file, say)
+ * writes nothing, the others are written. Otherwise (check, dry-run) each
+ * folder is done before the next, exactly as by mg_emit_run. */
+int mg_emit_run_all(size_t n, const char *const *out_dirs, mg_emit_set *sets, const mg_emit_opts *opts,
+                    mg_emit_stats *stats, int *rcs, mg_diag *d);
 
 /* The manifest's content hash of `len` bytes: XXH64 with seed 0 (manifest
  * format 2). Format 1 manifests (msggen before format 2) hold FNV-1a 64-bit

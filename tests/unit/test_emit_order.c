@@ -5,7 +5,9 @@
  * synced after it; a failed fsync renames nothing from there on; and a run
  * killed at any rename leaves each file whole (old or new), the manifest old,
  * and a folder the next run puts right. Files are written in batches (emit.c
- * SYNC_BATCH) fsync'ed from several threads: the runs here cross batches. */
+ * SYNC_BATCH) fsync'ed from several threads: the runs here cross batches.
+ * The same for several folders written in one pass (mg_emit_run_all), whose
+ * files share their batches: a failure there stops only its own folder. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -95,7 +97,8 @@ static void hooks_reset(void)
 
 /* ---- the files: NFILES in three folders, content by generation ---- */
 
-#define NFILES 99 /* 33 in each folder; more than a batch (SYNC_BATCH) */
+/* NFILES / 3 in each folder; more than a batch (SYNC_BATCH): 99 for 64 */
+#define NFILES (3 * (SYNC_BATCH / 2 + 1))
 
 static char root[256];
 
@@ -117,7 +120,7 @@ static void file_path(char *p, size_t n, int i)
 /* In generation FAULT_GEN, file FAULT_FILE is longer than every other
  * file: the one whose fsync hook_fsync can be told to fail (fail_size). */
 #define FAULT_GEN 10
-#define FAULT_FILE 29 /* a/b/029.txt, in the second batch */
+#define FAULT_FILE 29 /* a/b/029.txt, in the second batch (see below) */
 
 static void file_text(char *t, size_t n, int gen, int i)
 {
@@ -290,10 +293,11 @@ static void emit_should_rename_nothing_from_a_file_whose_fsync_fails(void)
     char *fault = read_rel("out/a/b/029.txt");
     file_text(t, sizeof t, 1, FAULT_FILE);
     CHECK_STR(fault, t);
-    /* Paths sort as "000.txt".."096.txt" (the output folder's), then
-     * "a/001.txt".."a/097.txt", then "a/b/002.txt".."a/b/098.txt": 33 + 33
-     * + 9 (a/b/002..a/b/026) files come before a/b/029.txt. */
-    CHECK_INT(count_gen(FAULT_GEN, 1), 33 + 33 + 9);
+    /* Paths sort as the output folder's "000.txt", "003.txt"... (NFILES / 3
+     * of them), then as many "a/001.txt"..., then "a/b/002.txt"...: NFILES
+     * / 3 + NFILES / 3 + 9 (a/b/002..a/b/026) files come before a/b/029.txt
+     * (75 of 99, past the first SYNC_BATCH). */
+    CHECK_INT(count_gen(FAULT_GEN, 1), NFILES / 3 + NFILES / 3 + 9);
     /* Without the fault the next run finishes the job. */
     hooks_reset();
     CHECK_INT(emit_gen(FAULT_GEN, MG_EMIT_WRITE), 0);
@@ -362,6 +366,336 @@ static void emit_killed_at_the_manifest_should_leave_new_files_and_the_old_manif
     crash_and_recover(-1, NFILES);
 }
 
+/* ---- several output folders in one pass (mg_emit_run_all) ---- */
+
+/* NDIRS folders out0, out1, ... of `per` files each, half of them in a
+ * folder "sub"; in generation FAULT_GEN, file ALL_FAULT_FILE of folder 1
+ * is longer than every other file (fail_size). */
+#define NDIRS 3
+#define ALL_FAULT_FILE 7 /* sub/007.txt: after (PER_DIR + 1) / 2 + 3 files in path order */
+/* Files in each folder: NDIRS * (PER_DIR + 1) staged (78 for a SYNC_BATCH
+ * of 64) cross batches, and folder 1 ends in the first batch. */
+#define PER_DIR (SYNC_BATCH * 2 / 5)
+
+static void all_path(char *p, size_t n, int i)
+{
+    snprintf(p, n, "%s%03d.txt", i % 2 ? "sub/" : "", i);
+}
+
+static void all_text(char *t, size_t n, int gen, int k, int i)
+{
+    snprintf(t, n, "generation %d of folder %d file %03d%s\n", gen, k, i,
+             gen == FAULT_GEN && k == 1 && i == ALL_FAULT_FILE ? "!!" : "");
+}
+
+static char all_out[4096]; /* the summary lines of the last emit_all_gen */
+
+/* Emits generation `gen` of `per` files into each of the NDIRS folders in
+ * one mg_emit_run_all (write mode); each folder's rc goes to rcs. */
+static int emit_all_gen(int gen, int per, int *rcs)
+{
+    mg_emit_set s[NDIRS];
+    mg_emit_opts o[NDIRS];
+    const char *dirs[NDIRS];
+    char dbuf[NDIRS][512], label[NDIRS][8];
+    FILE *f = tmpfile();
+    for (int k = 0; k < NDIRS; k++) {
+        mg_emit_set_init(&s[k]);
+        char p[64], t[96];
+        for (int i = 0; i < per; i++) {
+            all_path(p, sizeof p, i);
+            all_text(t, sizeof t, gen, k, i);
+            mg_emit_set_add(&s[k], p, strlen(p), mg_xstrndup(t, strlen(t)), strlen(t), free, "t.mustache",
+                            mg_mark_at("target.yaml", 1, 1));
+        }
+        snprintf(dbuf[k], sizeof dbuf[k], "%s/out%d", root, k);
+        snprintf(label[k], sizeof label[k], "t%d", k);
+        dirs[k] = dbuf[k];
+        o[k] = (mg_emit_opts){MG_EMIT_WRITE, 0, label[k], f, 0};
+    }
+    mg_diag d;
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    int rc = mg_emit_run_all(NDIRS, dirs, s, o, NULL, rcs, &d);
+    rewind(f);
+    size_t got = fread(all_out, 1, sizeof all_out - 1, f);
+    all_out[got] = '\0';
+    fclose(f);
+    for (int k = 0; k < NDIRS; k++)
+        mg_emit_set_fini(&s[k]);
+    return rc;
+}
+
+/* How many files of folder k hold generation `gen`; -1 when any holds
+ * neither `gen` nor `other` exactly. */
+static int count_all(int k, int per, int gen, int other)
+{
+    int n = 0;
+    char p[64], t[96], u[96], q[96];
+    for (int i = 0; i < per; i++) {
+        all_path(p, sizeof p, i);
+        snprintf(q, sizeof q, "out%d/%s", k, p);
+        all_text(t, sizeof t, gen, k, i);
+        all_text(u, sizeof u, other, k, i);
+        char *got = read_rel(q);
+        int is_gen = got && strcmp(got, t) == 0, is_other = got && strcmp(got, u) == 0;
+        free(got);
+        if (!is_gen && !is_other)
+            return -1;
+        n += is_gen;
+    }
+    return n;
+}
+
+static int count_tmp_all(void)
+{
+    int n = 0;
+    for (int k = 0; k < NDIRS; k++)
+        for (int sub = 0; sub < 2; sub++) {
+            char rel[32];
+            snprintf(rel, sizeof rel, sub ? "out%d/sub" : "out%d", k);
+            DIR *dh = opendir(path_in(rel));
+            for (struct dirent *de; dh && (de = readdir(dh));)
+                n += is_tmp_name(de->d_name);
+            if (dh)
+                closedir(dh);
+        }
+    return n;
+}
+
+static char *manifest_of(int k)
+{
+    char q[64];
+    snprintf(q, sizeof q, "out%d/.msggen-manifest", k);
+    return read_rel(q);
+}
+
+/* The log of one mg_emit_run_all that renamed `want_files` files and
+ * `want_manifests` manifests: each renamed after its own fsync; every file
+ * of every folder renamed, and its folder fsync'ed, before the first
+ * manifest is renamed; each manifest's folder fsync'ed after it. */
+static void check_order_all(int want_files, int want_manifests)
+{
+    int first_man = -1, mans = 0, files = 0, bad_file_sync = 0, bad_dir_sync = 0, late = 0, root_unsynced = 0;
+    for (int i = 0; i < nev; i++)
+        if (evs[i].kind == EV_RENAME && strcmp(evs[i].to, MG_EMIT_MANIFEST) == 0) {
+            mans++;
+            if (first_man < 0)
+                first_man = i;
+        }
+    CHECK_INT(mans, want_manifests);
+    if (first_man < 0)
+        return;
+    for (int i = 0; i < nev; i++) {
+        if (evs[i].kind != EV_RENAME)
+            continue;
+        int synced = 0;
+        for (int j = 0; j < i && !synced; j++)
+            synced = evs[j].kind == EV_SYNC_FILE && evs[j].dev == evs[i].dev && evs[j].ino == evs[i].ino;
+        bad_file_sync += !synced;
+        if (strcmp(evs[i].to, MG_EMIT_MANIFEST) == 0) {
+            int root_synced = 0;
+            for (int j = i + 1; j < nev && !root_synced; j++)
+                root_synced = evs[j].kind == EV_SYNC_DIR && evs[j].ino == evs[i].dir;
+            root_unsynced += !root_synced;
+            continue;
+        }
+        files++;
+        late += i > first_man;
+        int dir_synced = 0;
+        for (int j = i + 1; j < first_man && !dir_synced; j++)
+            dir_synced = evs[j].kind == EV_SYNC_DIR && evs[j].ino == evs[i].dir;
+        bad_dir_sync += !dir_synced;
+    }
+    CHECK_INT(files, want_files);
+    CHECK_INT(bad_file_sync, 0);
+    CHECK_INT(bad_dir_sync, 0);
+    CHECK_INT(late, 0);
+    CHECK_INT(root_unsynced, 0);
+}
+
+static void emit_all_should_keep_the_order_rules_across_folders(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-emit-order");
+    hooks_reset();
+    int rcs[NDIRS];
+    /* NDIRS x PER_DIR files and NDIRS manifests: the batches cross folders. */
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
+    CHECK_STR(errs, "");
+    for (int k = 0; k < NDIRS; k++) {
+        CHECK_INT(rcs[k], 0);
+        CHECK_INT(count_all(k, PER_DIR, 1, 1), PER_DIR);
+    }
+    check_order_all(NDIRS * PER_DIR, NDIRS);
+    char want[512];
+    snprintf(want, sizeof want,
+             "t0: %d created, 0 updated, 0 deleted, 0 unchanged\n"
+             "t1: %d created, 0 updated, 0 deleted, 0 unchanged\n"
+             "t2: %d created, 0 updated, 0 deleted, 0 unchanged\n", PER_DIR, PER_DIR, PER_DIR);
+    CHECK_STR(all_out, want);
+    hooks_reset();
+    CHECK_INT(emit_all_gen(2, PER_DIR, rcs), 0);
+    CHECK_STR(errs, "");
+    check_order_all(NDIRS * PER_DIR, NDIRS);
+    for (int k = 0; k < NDIRS; k++)
+        CHECK_INT(count_all(k, PER_DIR, 2, 1), PER_DIR);
+    CHECK_INT(count_tmp_all(), 0);
+    testfs_rm_rf(root);
+}
+
+/* The point of one pass: the files of every folder share their batches,
+ * so 3 x 12 files and 3 manifests (fewer than SYNC_BATCH) are all fsync'ed
+ * before the first is renamed, and every folder is fsync'ed once. */
+static void emit_all_should_share_the_batches_of_all_folders(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-emit-order");
+    hooks_reset();
+    int rcs[NDIRS];
+    CHECK_INT(emit_all_gen(1, 12, rcs), 0);
+    check_order_all(NDIRS * 12, NDIRS);
+    int last_file_sync = -1, first_rename = -1, dir_syncs = 0;
+    for (int i = 0; i < nev; i++) {
+        if (evs[i].kind == EV_SYNC_FILE)
+            last_file_sync = i;
+        if (evs[i].kind == EV_RENAME && first_rename < 0)
+            first_rename = i;
+        if (evs[i].kind == EV_SYNC_DIR)
+            dir_syncs++;
+    }
+    CHECK(first_rename > last_file_sync);
+    /* out0..out2, their "sub" folders and the folder they were made in
+     * (once per folder made there) before the manifests; out0..out2 after. */
+    CHECK_INT(dir_syncs, 3 * NDIRS + NDIRS);
+    testfs_rm_rf(root);
+}
+
+static void emit_all_should_stop_only_the_folder_whose_fsync_fails(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-emit-order");
+    hooks_reset();
+    int rcs[NDIRS];
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
+    char *man1[NDIRS];
+    for (int k = 0; k < NDIRS; k++)
+        man1[k] = manifest_of(k);
+    char t[96];
+    all_text(t, sizeof t, FAULT_GEN, 1, ALL_FAULT_FILE);
+    fail_size = (off_t)strlen(t);
+    CHECK_INT(emit_all_gen(FAULT_GEN, PER_DIR, rcs), -1);
+    char want[512];
+    snprintf(want, sizeof want, "%s/out1/sub/007.txt: error: cannot write: %s\n", root, strerror(EIO));
+    CHECK_STR(errs, want);
+    CHECK_INT(rcs[0], 0);
+    CHECK_INT(rcs[1], -1);
+    CHECK_INT(rcs[2], 0);
+    /* Folder 1: its top-level files and sub/001..sub/005 come before
+     * the fault; it and the rest are not renamed, the manifest is kept.
+     * Folders 0 and 2 (folder 2's first files in the fault's batch) are
+     * written whole, with their manifests. */
+    CHECK_INT(count_all(1, PER_DIR, FAULT_GEN, 1), (PER_DIR + 1) / 2 + 3);
+    CHECK_INT(count_all(0, PER_DIR, FAULT_GEN, 1), PER_DIR);
+    CHECK_INT(count_all(2, PER_DIR, FAULT_GEN, 1), PER_DIR);
+    for (int k = 0; k < NDIRS; k++) {
+        char *m = manifest_of(k);
+        CHECK(m && man1[k] && (strcmp(m, man1[k]) == 0) == (k == 1));
+        free(m);
+        free(man1[k]);
+    }
+    CHECK_INT(count_tmp_all(), 0);
+    snprintf(want, sizeof want,
+             "t0: 0 created, %d updated, 0 deleted, 0 unchanged\n"
+             "t2: 0 created, %d updated, 0 deleted, 0 unchanged\n", PER_DIR, PER_DIR);
+    CHECK_STR(all_out, want);
+    hooks_reset();
+    CHECK_INT(emit_all_gen(FAULT_GEN, PER_DIR, rcs), 0);
+    CHECK_INT(count_all(1, PER_DIR, FAULT_GEN, 1), PER_DIR);
+    testfs_rm_rf(root);
+}
+
+static void emit_all_should_write_nothing_in_a_folder_whose_plan_fails(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-emit-order");
+    hooks_reset();
+    CHECK(mkdir(path_in("out1"), 0777) == 0);
+    FILE *f = fopen(path_in("out1/000.txt"), "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("someone else's\n", f);
+        fclose(f);
+    }
+    int rcs[NDIRS];
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), -1);
+    CHECK_INT(rcs[0], 0);
+    CHECK_INT(rcs[1], -1);
+    CHECK_INT(rcs[2], 0);
+    CHECK(strstr(errs, "out1/000.txt' exists and was not generated by msggen") != NULL);
+    CHECK_INT(count_all(0, PER_DIR, 1, 1), PER_DIR);
+    CHECK_INT(count_all(2, PER_DIR, 1, 1), PER_DIR);
+    char *m = manifest_of(1), *foreign = read_rel("out1/000.txt"), *other = read_rel("out1/002.txt");
+    CHECK(m == NULL && other == NULL);
+    CHECK_STR(foreign, "someone else's\n");
+    free(m);
+    free(foreign);
+    free(other);
+    check_order_all(2 * PER_DIR, 2);
+    testfs_rm_rf(root);
+}
+
+/* Killed at rename `at`, or at the first manifest's when -1: every file
+ * whole, `want_new` of them new, every manifest old; the next run puts
+ * everything right. */
+static void crash_all_and_recover(int at, int want_new)
+{
+    testfs_mkroot(root, sizeof root, "mg-emit-order");
+    hooks_reset();
+    int rcs[NDIRS];
+    CHECK_INT(emit_all_gen(1, PER_DIR, rcs), 0);
+    char *man1[NDIRS];
+    for (int k = 0; k < NDIRS; k++)
+        man1[k] = manifest_of(k);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        hooks_reset();
+        crash_at = at;
+        crash_at_manifest = at < 0;
+        emit_all_gen(2, PER_DIR, rcs);
+        _exit(1);
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+    int fresh = 0;
+    for (int k = 0; k < NDIRS; k++) {
+        int c = count_all(k, PER_DIR, 2, 1);
+        CHECK(c >= 0);
+        fresh += c;
+        char *m = manifest_of(k);
+        CHECK(m && man1[k] && strcmp(m, man1[k]) == 0);
+        free(m);
+        free(man1[k]);
+    }
+    CHECK_INT(fresh, want_new);
+    CHECK(count_tmp_all() > 0);
+    hooks_reset();
+    CHECK_INT(emit_all_gen(2, PER_DIR, rcs), 0);
+    CHECK_STR(errs, "");
+    for (int k = 0; k < NDIRS; k++)
+        CHECK_INT(count_all(k, PER_DIR, 2, 1), PER_DIR);
+    CHECK_INT(count_tmp_all(), 0);
+    testfs_rm_rf(root);
+}
+
+static void emit_all_killed_in_the_second_folder_should_leave_each_file_whole(void)
+{
+    crash_all_and_recover(PER_DIR + 10, PER_DIR + 10);
+}
+
+static void emit_all_killed_at_the_first_manifest_should_leave_every_manifest_old(void)
+{
+    crash_all_and_recover(-1, NDIRS * PER_DIR);
+}
+
 int main(void)
 {
     RUN(emit_should_sync_each_file_before_its_rename_and_folders_before_the_manifest);
@@ -369,5 +703,11 @@ int main(void)
     RUN(emit_killed_before_any_rename_should_leave_every_file_old);
     RUN(emit_killed_in_the_second_batch_should_leave_each_file_whole);
     RUN(emit_killed_at_the_manifest_should_leave_new_files_and_the_old_manifest);
+    RUN(emit_all_should_keep_the_order_rules_across_folders);
+    RUN(emit_all_should_share_the_batches_of_all_folders);
+    RUN(emit_all_should_stop_only_the_folder_whose_fsync_fails);
+    RUN(emit_all_should_write_nothing_in_a_folder_whose_plan_fails);
+    RUN(emit_all_killed_in_the_second_folder_should_leave_each_file_whole);
+    RUN(emit_all_killed_at_the_first_manifest_should_leave_every_manifest_old);
     return unit_done();
 }
