@@ -2855,6 +2855,22 @@ static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k);
 /* A copy of `list`, a list of function `id` of the target's plan (below). */
 static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list);
 
+/* Whether the target keeps member `k` (a literal of this file), asked as
+ * copy_plan asks of a member of that name (c->keep). Also for what the plan
+ * adds to the view's types: a pruned view whose templates never read
+ * owner_id or wire_lit (every target but one) would otherwise carry two
+ * members on every field, 85 MB of the python view of 10 000 messages. */
+static int kept_key(const pctx *c, const char *k)
+{
+    cJSON m = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)(uintptr_t)k};
+    return !c->keep || c->keep(c->keep_arg, &m);
+}
+
+/* Whether the plan keeps name_rest, asked as copy_plan asks of a raw plan's
+ * null. */
+static int rest_kept(const pctx *c) { return kept_key(c, key_name_rest); }
+
+
 /* A union type lists the functions of its options (its oneOf/anyOf), so that
  * a typed record can tell which option a value is; each option gets a shape
  * (one value; containers and nullable options are raw JSON). */
@@ -2881,6 +2897,7 @@ static void union_options(pctx *c, cJSON *types)
         add_bool(item, "has_option_fns", ok);
         add_cs(item, "option_fns", ok ? dup_fn_list(c, id, list) : cJSON_CreateArray());
     }
+    int keep_owner = kept_key(c, "owner_id");
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
         cJSON_ArrayForEach(o, mg_json_get(item, "options")) {
@@ -2888,7 +2905,8 @@ static void union_options(pctx *c, cJSON *types)
             const cJSON *sh = mg_json_get(o, "shape");
             if (flag(c, o, "nullable") || !flag(c, sh, "is_scalar"))
                 set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
-            add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
+            if (keep_owner)
+                add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
         }
     }
 }
@@ -4114,13 +4132,6 @@ static const char *canon_raw(const pctx *c, const cJSON *j)
  * is_fn_key, `validate_fn`, and `id` when `top`: `j` is a function) made
  * the function's name. Naming while copying spares a second walk of every
  * target's plan and types (38 M instructions of a 3-plan generate). */
-/* Whether the plan keeps name_rest, asked as copy_plan asks of a raw plan's
- * null. */
-static int rest_kept(const pctx *c)
-{
-    cJSON rest = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)(uintptr_t)key_name_rest};
-    return !c->keep || c->keep(c->keep_arg, &rest);
-}
 
 /* Puts constant `e` (strip_consts) back into `o`, the copy of its object,
  * where the target keeps it. */
@@ -4463,6 +4474,9 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
     cJSON **type_fields = mg_xcalloc((size_t)m->ntypes + 1, sizeof *type_fields); /* by position */
+    /* What the plan adds to fields and values, where the target reads it. */
+    int keep_owner = kept_key(&c, "owner_id"), keep_wire = kept_key(&c, "wire_lit");
+    int keep_owner_name = kept_key(&c, "owner_name"), keep_value = kept_key(&c, "value_lit");
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
         cJSON *f, *tvalues;
@@ -4476,22 +4490,27 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         int nf = 0;
         fields_values(item, &type_fields[i], &tvalues);
         cJSON_ArrayForEach(f, type_fields[i]) {
-            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid ? tid : ""));
-            add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
+            if (keep_owner)
+                add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid ? tid : ""));
+            if (keep_wire)
+                add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
             nf++;
         }
         add_int(item, "field_count", nf);
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
-            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid));
+            if (keep_owner)
+                add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid));
             /* A type's name that the view refers to (its cache owns the
              * object, escaped nowhere) is referred to again, not copied. */
-            add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
-                                        ? cJSON_CreateObjectReference(tname->child)
-                                        : cJSON_Duplicate(tname, 1));
+            if (keep_owner_name)
+                add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
+                                            ? cJSON_CreateObjectReference(tname->child)
+                                            : cJSON_Duplicate(tname, 1));
             const cJSON *val = mg_json_get(f, "value");
-            add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
+            if (keep_value)
+                add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }
         add_bool(item, "has_validate_fn", id >= 0);
         /* Named here; a type without a function gets function 0's name, as
