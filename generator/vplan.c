@@ -3008,14 +3008,10 @@ typedef struct fn_copies {
      * nlits pairs; owned). The function's literal strings point here. */
     char *canon;
     size_t canon_len;
-    /* Once converted: the raw texts of the literals one after the other,
-     * without their single quotes (which lit_put writes as they are), and
-     * whether the first target wrote each as it is, between double quotes.
-     * Escaping goes byte by byte where nothing is replaced (escape.h), so a
-     * target in whose context these bytes are plain writes the same
-     * literals (variant_of). */
-    char *rawcat;
-    size_t rawcat_len;
+    /* Once converted: whether the first target wrote each literal as it
+     * is, between double quotes. Escaping goes byte by byte where nothing
+     * is replaced (escape.h), so a target in whose context the raw texts'
+     * bytes are plain writes the same literals (variant_of, canon_plain_in). */
     int canon_plain;
     fn_variant *variants; /* the copies whose literals read otherwise, or with name_rest */
     /* Once converted: its objects that lost constant members, in
@@ -3140,7 +3136,6 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     for (size_t i = 0; i < r->ncopies; i++) {
         free(r->copies[i].lits);
         free(r->copies[i].canon);
-        free(r->copies[i].rawcat);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
             free(v->lits);
@@ -4017,9 +4012,8 @@ static void fn0_tail_cut(mg_vplan_raw *r)
 
 static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
 {
-    mg_buf b, cat;
+    mg_buf b;
     mg_buf_init(&b);
-    mg_buf_init(&cat);
     size_t *off = NULL, *lens = NULL, offcap = 0;
     dd_ctx dc = {.r = r, .sig_of = sig_of};
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
@@ -4034,21 +4028,20 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
             off = mg_xcalloc(offcap, sizeof *off);
             lens = mg_xcalloc(offcap, sizeof *lens);
         }
-        mg_buf_reset(&cat);
-        /* Both texts' room at once, from the literals' lengths: each buffer
-         * is taken (mg_buf_steal) and starts empty for the next function, so
-         * growing them a literal at a time was 55 000 reallocs, 19 M
-         * instructions of 1 000 messages. A plain literal takes exactly
-         * 2n + 4 bytes of `b`; one that escapes grows it further. */
+        /* The text's room at once, from the literals' lengths: growing it a
+         * literal at a time was 55 000 reallocs, 19 M instructions of 1 000
+         * messages. A plain literal takes exactly 2n + 4 bytes of `b`; one
+         * that escapes grows it further. `b` is kept for the next function:
+         * each function's text is copied out at its exact length (a buffer
+         * of its own, grown by doubling, was a third larger: 13 MB of 10 000
+         * messages). */
         size_t total = 0;
         for (size_t i = 0; i < fl->nlits; i++) {
             lens[i] = strlen(fl->lits[i]->valuestring);
             total += lens[i];
         }
-        if (fl->nlits) {
+        if (fl->nlits)
             mg_buf_reserve(&b, 2 * total + 4 * fl->nlits);
-            mg_buf_reserve(&cat, total);
-        }
         int plain = 1;
         for (size_t i = 0; i < fl->nlits; i++) {
             const char *raw = fl->lits[i]->valuestring;
@@ -4074,21 +4067,13 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
                 mg_buf_append(&b, raw, n);
                 mg_buf_putc(&b, '\0');
             }
-            if (!memchr(raw, '\'', n))
-                mg_buf_append(&cat, raw, n);
-            else {
-                for (const char *q; (q = strchr(raw, '\'')) != NULL; raw = q + 1)
-                    mg_buf_append(&cat, raw, (size_t)(q - raw));
-                mg_buf_append_str(&cat, raw);
-            }
         }
         if (fl->nlits) {
-            fl->canon = mg_buf_steal(&b, &fl->canon_len);
-            mg_buf_init(&b);
-            fl->rawcat = mg_buf_steal(&cat, &fl->rawcat_len);
-            mg_buf_init(&cat);
+            fl->canon_len = b.len;
+            fl->canon = mg_xmalloc(b.len + 1);
+            memcpy(fl->canon, b.data, b.len + 1);
         }
-        fl->canon_plain = plain; /* as mg_escape_is_plain of rawcat: plainness goes byte by byte */
+        fl->canon_plain = plain;
         for (size_t i = 0; i < fl->nlits; i++) {
             cJSON *lit = (cJSON *)(uintptr_t)fl->lits[i];
             cJSON_free(lit->valuestring);
@@ -4112,7 +4097,6 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
     free(off);
     free(lens);
     mg_buf_fini(&b);
-    mg_buf_fini(&cat);
     r->converted = 1;
     r->canon_literal = c->literal;
 }
@@ -4241,6 +4225,21 @@ static cJSON *fn_self(pctx *c, const mg_vplan_raw *r, const fn_copies *fl, const
     return cJSON_CreateObjectReference(fn->child);
 }
 
+/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs)
+ * is written as it is in context `e` (lit_is_plain: single quotes aside). */
+static int canon_plain_in(const fn_copies *fl, mg_escape e)
+{
+    const char *p = fl->canon, *end = fl->canon ? fl->canon + fl->canon_len : NULL;
+    while (p && p < end) {
+        const char *raw = p + strlen(p) + 1;
+        size_t n = strlen(raw);
+        if (!lit_is_plain(e, raw, n))
+            return 0;
+        p = raw + n + 1;
+    }
+    return 1;
+}
+
 /* The target's function `fn` (the raw plan's k-th, converted: canonize):
  * `fn` itself, referred to, when the target's literals read as its own and
  * the target drops name_rest; else a reference to the raw plan's copy with
@@ -4259,7 +4258,7 @@ static cJSON *variant_of(pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg
     if (self && c->literal == r->canon_literal)
         return fn_self(c, r, fl, fn);
     /* Every literal written as it is by both: no need to escape them. */
-    if (self && fl->canon_plain && mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len))
+    if (self && fl->canon_plain && canon_plain_in(fl, c->literal))
         return fn_self(c, r, fl, fn);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
