@@ -3911,16 +3911,22 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
  * them as build_raw made the plan); only the literals are left. */
-/* ---- references to function 0 shared --------------------------------------
+/* ---- shared tails ---------------------------------------------------------
  * A function without a keyword's subschema refers to function 0 there
  * (add_fn: a false has_*_fn beside it): about ten such members a function,
  * the last four of nearly every function alike (not_fn, if_fn, then_fn,
- * else_fn: compile_combinators comes last). A converted function's last
- * members that refer to function 0 are, past the first, the nodes of
- * r->fn0_tail: one set for every function (a million nodes fewer at
- * 10 000 messages, every member still in its place). Nothing adds members
- * to converted functions (vplan.h), and mg_vplan_raw_free unlinks the
- * shared nodes first (fn0_tail_cut). */
+ * else_fn: compile_combinators comes last). Before them come scalars that
+ * read the same in many functions: one that checks no members has
+ * member_hash_bits 0, member_hash_mult "0" and member_hash_slots "", and
+ * before those its items_fn, additional_items_fn and contains_fn refer to
+ * function 0 too (a quarter of the functions of the synthetic catalogues).
+ * A converted function's last members that are such references or scalars
+ * of its own (tail_member) and read as the shared tail's last are, past the
+ * first, the nodes of r->fn0_tail: one set for every function (a million
+ * nodes fewer at 10 000 messages, every member still in its place and
+ * reading the same: copy_plan copies a number or string by its value).
+ * Nothing adds members to converted functions (vplan.h), and
+ * mg_vplan_raw_free unlinks the shared nodes first (fn0_tail_cut). */
 
 /* Whether `ch`, a member of a converted function, refers to function 0
  * (name_ref of a 0). */
@@ -3931,29 +3937,60 @@ static int is_fn0_ref(const mg_vplan_raw *r, const cJSON *ch)
            ch->valuestring == fn_name(r->names, r->nfunctions, 0);
 }
 
-/* The valueint of r->fn0_tail's nodes (a string's is otherwise unused:
- * id_of reads valuedouble), which fn0_tail_cut looks for. */
-#define FN0_TAIL_TAG 0x46304E30
+/* Whether member `ch` of converted function `fl` may be a node of the
+ * shared tail: a reference to function 0, or a number or string of its own
+ * (no literal of `fl`, whose text copy_plan finds by its address in
+ * fl->canon; no other reference: mark_shared's, dd_walk's and name_ref's
+ * are told apart by their flags and addresses). */
+static int tail_member(const mg_vplan_raw *r, const fn_copies *fl, const cJSON *ch)
+{
+    if (!ch->string || !(ch->type & cJSON_StringIsConst))
+        return 0;
+    if (ch->type & cJSON_IsReference)
+        return is_fn0_ref(r, ch);
+    int type = ch->type & 0xFF;
+    if (type == cJSON_Number)
+        return 1;
+    if (type != cJSON_String || !ch->valuestring)
+        return 0;
+    uintptr_t p = (uintptr_t)ch->valuestring;
+    return !fl->canon || p < (uintptr_t)fl->canon || p >= (uintptr_t)(fl->canon + fl->canon_len);
+}
+
+/* Whether tail members `a` and `b` read the same: name, type and value. */
+static int tail_same(const mg_vplan_raw *r, const cJSON *a, const cJSON *b)
+{
+    if (a->string != b->string || a->type != b->type)
+        return 0;
+    if (a->type & cJSON_IsReference)
+        return is_fn0_ref(r, a) && is_fn0_ref(r, b);
+    if ((a->type & 0xFF) == cJSON_Number)
+        return a->valuedouble == b->valuedouble;
+    return strcmp(a->valuestring, b->valuestring) == 0;
+}
+
 #define FN0_TAIL_MAX 64 /* r->fn0_t's room: past it, members stay the function's */
 
-/* Frees member `ch`, unlinked by the caller: a name literal and a
- * referred-to string, so the node only, as strip_consts frees one (what
- * cJSON_Delete would do, without the library call). */
+/* Frees member `ch`, unlinked by the caller: its name is a literal, its
+ * string its own unless it refers to one (what cJSON_Delete does for such
+ * a node, without the library call). */
 static void free_member(cJSON *ch)
 {
+    if (!(ch->type & cJSON_IsReference) && (ch->type & 0xFF) == cJSON_String)
+        cJSON_free(ch->valuestring);
     mg_pool_free(ch);
 }
 
-static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
+static void fn0_tail_share(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
 {
     if (!fn->child)
         return;
     /* From the last member back (prev: the one before, cJSON's list), the
      * first never shared: `own` is the last that stays the function's. */
     cJSON *m[FN0_TAIL_MAX];
-    size_t k = 0; /* its last k members, m[0] the last, refer to function 0 */
+    size_t k = 0; /* its last k members, m[0] the last, could be shared */
     cJSON *own = fn->child->prev;
-    while (own != fn->child && k < FN0_TAIL_MAX && is_fn0_ref(r, own)) {
+    while (own != fn->child && k < FN0_TAIL_MAX && tail_member(r, fl, own)) {
         m[k++] = own;
         own = own->prev;
     }
@@ -3961,19 +3998,17 @@ static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
         return;
     cJSON **t = r->fn0_t; /* t[0] the tail's last */
     size_t h = r->fn0_h;
-    /* j of the last members read as the tail's last (same name literal). */
+    /* j of the last members read as the tail's last. */
     size_t j = 0;
-    while (j < k && j < h && m[j]->string == t[j]->string)
+    while (j < k && j < h && tail_same(r, m[j], t[j]))
         j++;
     if (j == h && k > h) {
         /* The tail grows in front by the function's own nodes m[h..k),
          * which stay linked to it; its last h are the tail's. */
         for (size_t i = 0; i < h; i++)
             free_member(m[i]);
-        for (size_t i = h; i < k; i++) {
-            m[i]->valueint = FN0_TAIL_TAG;
+        for (size_t i = h; i < k; i++)
             t[i] = m[i];
-        }
         if (h) {
             m[h]->next = t[h - 1];
             t[h - 1]->prev = m[h];
@@ -3997,14 +4032,26 @@ static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
     fn->child->prev = t[0];
 }
 
-/* Unlinks every converted function from r->fn0_tail, which frees it. */
+/* Whether `ch` is a node of the shared tail. */
+static int in_fn0_tail(const mg_vplan_raw *r, const cJSON *ch)
+{
+    for (size_t i = 0; i < r->fn0_h; i++)
+        if (r->fn0_t[i] == ch)
+            return 1;
+    return 0;
+}
+
+/* Unlinks every converted function from r->fn0_tail, which frees it. A
+ * function's last own member is the only one whose next does not point
+ * back at it: a node of the tail points back at the tail's node before
+ * it, or (the tail's first) at the tail's last (fn0_tail_share). */
 static void fn0_tail_cut(mg_vplan_raw *r)
 {
     if (!r->fn0_tail || !r->functions)
         return;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
         for (cJSON *ch = fn->child; ch && ch->next; ch = ch->next)
-            if (ch->next->valueint == FN0_TAIL_TAG && is_fn0_ref(r, ch->next)) {
+            if (ch->next->prev != ch && in_fn0_tail(r, ch->next)) {
                 ch->next = NULL;
                 break;
             }
@@ -4091,7 +4138,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
         }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
-        fn0_tail_share(r, fn);
+        fn0_tail_share(r, fl, fn);
     }
     mg_hmap_fini(&dc.parts);
     free(off);
