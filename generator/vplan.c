@@ -3022,18 +3022,24 @@ typedef struct fn_copies {
 /* A constant member (false, true, null or []) a converted function's
  * object left out (strip_consts): its name (a literal of this file), its
  * value (cJSON_False, cJSON_True, cJSON_NULL, or cJSON_Array for []) and
- * its place, the number of the object's remaining members before it. */
+ * its place, the number of the object's remaining members before it. A
+ * function's reference to function 0 that fn0_move put at its end is noted
+ * likewise, with the value STRIP_FN0 and its place before the move: the
+ * member is still there for the targets that refer to the function, and a
+ * copy puts it back in its place (copy_plan). */
 typedef struct strip_ent {
     const char *key;
     int val;
     int pos;
 } strip_ent;
+#define STRIP_FN0 cJSON_String
 
 /* The constants of one object: mg_vplan_raw.sents[at, at + n), in the
- * object's order. Objects of one kind share a set (a few hundred sets for
- * 1.2 M constants at 1 000 messages). */
+ * object's order, `moved` of them STRIP_FN0's. Objects of one kind share a
+ * set (a few hundred sets for 1.2 M constants at 1 000 messages). */
 typedef struct strip_sig {
     size_t at, n;
+    size_t moved;
 } strip_sig;
 
 /* An object that lost constants, by its first member (never left out). */
@@ -3465,7 +3471,10 @@ static uint32_t sig_intern(mg_vplan_raw *r, const strip_ent *e, size_t n)
     }
     memcpy(r->sents + r->nsents, e, n * sizeof *e);
     r->sigs = grow(r->sigs, r->nsigs, &r->capsigs, sizeof *r->sigs);
-    r->sigs[r->nsigs] = (strip_sig){r->nsents, n};
+    size_t moved = 0;
+    for (size_t i = 0; i < n; i++)
+        moved += e[i].val == STRIP_FN0;
+    r->sigs[r->nsigs] = (strip_sig){r->nsents, n, moved};
     r->nsents += n;
     uint32_t *add = mg_hmap_add(&r->sig_ids, h);
     *add = (uint32_t)r->nsigs;
@@ -3692,11 +3701,15 @@ static void strip_register(pctx *c, const mg_vplan_raw *r, const fn_copies *fl)
             const strip_sig *sg = &r->sigs[so->sig];
             const char *keys[STRIP_MAX];
             int vals[STRIP_MAX];
+            size_t n = 0;
             for (size_t k = 0; k < sg->n; k++) {
-                keys[k] = r->sents[sg->at + k].key;
-                vals[k] = r->sents[sg->at + k].val;
+                /* A moved reference is a member still (fn0_move). */
+                if (r->sents[sg->at + k].val == STRIP_FN0)
+                    continue;
+                keys[n] = r->sents[sg->at + k].key;
+                vals[n++] = r->sents[sg->at + k].val;
             }
-            *h = consts->chain(consts->arg, keys, vals, sg->n);
+            *h = consts->chain(consts->arg, keys, vals, n);
         }
         consts->put(consts->arg, (cJSON *)(uintptr_t)so->first, *h);
     }
@@ -3981,6 +3994,79 @@ static void free_member(cJSON *ch)
     mg_pool_free(ch);
 }
 
+/* Moves converted function `fn`'s references to function 0 that come
+ * before its last other member (ref_fn, items_fn, additional_items_fn,
+ * contains_fn of most: 4 of its 20 members) after that member, in their
+ * order, where fn0_tail_share shares them with the last ones; its
+ * constants' set (strip_consts) notes their places (STRIP_FN0), so that a
+ * copy has them back there. A target that refers to the function reads
+ * the same members (an object's order is no value a template reads: a lazy
+ * view orders members otherwise too, shape_lean). Left as it is: a
+ * function without constants (no set to note the places in). */
+static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
+{
+    cJSON *first = fn->child;
+    if (!first || !fl->nsobj)
+        return;
+    strip_obj *so = NULL; /* the function's set: the last of its objects' */
+    for (size_t i = fl->sobj_at + fl->nsobj; i-- > fl->sobj_at && !so;)
+        if (r->sobjs[i].first == first)
+            so = &r->sobjs[i];
+    cJSON *last_other = NULL;
+    for (cJSON *ch = first->next; ch; ch = ch->next)
+        if (!is_fn0_ref(r, ch))
+            last_other = ch;
+    size_t nmove = 0;
+    for (cJSON *ch = first->next; last_other && ch != last_other; ch = ch->next)
+        nmove += (size_t)is_fn0_ref(r, ch);
+    if (!so || !nmove || r->sigs[so->sig].n + nmove > STRIP_MAX)
+        return;
+    const strip_sig sg = r->sigs[so->sig];
+    strip_ent in[STRIP_MAX], out[STRIP_MAX];
+    memcpy(in, r->sents + sg.at, sg.n * sizeof *in);
+    size_t ni = 0, n = 0;
+    int pos = 0, past = 0;
+    cJSON *moved = NULL, *moved_last = NULL;
+    /* `at`: the member's place before the move, as the set's are. */
+    int at = 0;
+    for (cJSON *ch = first, *next; ch; ch = next, at++) {
+        next = ch->next;
+        for (; ni < sg.n && in[ni].pos == at; ni++)
+            out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+        if (!past && ch != first && is_fn0_ref(r, ch)) {
+            out[n++] = (strip_ent){ch->string, STRIP_FN0, pos};
+            /* Unlinked (not the first: prev is the one before), onto the
+             * moved ones' list. */
+            ch->prev->next = next;
+            if (next)
+                next->prev = ch->prev;
+            else
+                first->prev = ch->prev;
+            ch->next = NULL;
+            ch->prev = moved_last;
+            if (moved_last)
+                moved_last->next = ch;
+            else
+                moved = ch;
+            moved_last = ch;
+            continue;
+        }
+        pos++;
+        past |= ch == last_other;
+    }
+    for (; ni < sg.n; ni++)
+        out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+    cJSON *after = last_other->next;
+    last_other->next = moved;
+    moved->prev = last_other;
+    moved_last->next = after;
+    if (after)
+        after->prev = moved_last;
+    else
+        first->prev = moved_last;
+    so->sig = sig_intern(r, out, n);
+}
+
 static void fn0_tail_share(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
 {
     if (!fn->child)
@@ -4138,6 +4224,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
         }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
+        fn0_move(r, fl, fn);
         fn0_tail_share(r, fl, fn);
     }
     mg_hmap_fini(&dc.parts);
@@ -4164,6 +4251,15 @@ static const char *canon_raw(const pctx *c, const cJSON *j)
  * the function's name. Naming while copying spares a second walk of every
  * target's plan and types (38 M instructions of a 3-plan generate). */
 
+/* Whether member `ch` is one of the n references moved (fn0_move). */
+static int moved_member(const char *const *moved, size_t n, const cJSON *ch)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ch->string == moved[i])
+            return 1;
+    return 0;
+}
+
 /* Puts constant `e` (strip_consts) back into `o`, the copy of its object,
  * where the target keeps it. */
 static void put_const(const pctx *c, cJSON *o, const strip_ent *e)
@@ -4171,6 +4267,11 @@ static void put_const(const pctx *c, cJSON *o, const strip_ent *e)
     cJSON m = {.type = e->val | cJSON_StringIsConst, .string = (char *)(uintptr_t)e->key};
     if (c->keep && !c->keep(c->keep_arg, &m))
         return;
+    if (e->val == STRIP_FN0) { /* as copy_plan copies the member itself */
+        const char *f0 = fn_name(c->rawp->names, c->rawp->nfunctions, 0);
+        add_cs(o, e->key, c->share ? cJSON_CreateStringReference(f0) : cJSON_CreateString(f0));
+        return;
+    }
     add_cs(o, e->key, e->val == cJSON_Array  ? cJSON_CreateArray()
                       : e->val == cJSON_NULL ? cJSON_CreateNull()
                                              : cJSON_CreateBool(e->val == cJSON_True));
@@ -4217,11 +4318,22 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
                               ? strip_sig_of(c->rawp, c->cur_fl, j->child)
                               : NULL;
     const strip_ent *se = sg ? c->rawp->sents + sg->at : NULL, *se_end = sg ? se + sg->n : NULL;
+    /* The references fn0_move put at the end go back in their places:
+     * skipped where they are, put as the constants are. */
+    const char *moved[STRIP_MAX];
+    size_t nmoved = 0;
+    for (const strip_ent *m = sg && sg->moved ? se : se_end; m < se_end; m++)
+        if (m->val == STRIP_FN0)
+            moved[nmoved++] = m->key;
     int at = 0;
     for (const cJSON *ch = j->child; ch; ch = ch->next, at++) {
         cJSON *x;
         for (; se < se_end && se->pos == at; se++)
             put_const(c, o, se);
+        if (nmoved && moved_member(moved, nmoved, ch)) {
+            at--; /* not one of the places */
+            continue;
+        }
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch)) {
             if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
                 add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
