@@ -4635,6 +4635,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     /* What the plan adds to fields and values, where the target reads it. */
     int keep_owner = kept_key(&c, "owner_id"), keep_wire = kept_key(&c, "wire_lit");
     int keep_owner_name = kept_key(&c, "owner_name"), keep_value = kept_key(&c, "value_lit");
+    int keep_count = kept_key(&c, "field_count");
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
         cJSON *f, *tvalues;
@@ -4654,7 +4655,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
                 add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
             nf++;
         }
-        add_int(item, "field_count", nf);
+        if (keep_count)
+            add_int(item, "field_count", nf);
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
@@ -4673,7 +4675,10 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         add_bool(item, "has_validate_fn", id >= 0);
         /* Named here; a type without a function gets function 0's name, as
          * the number 0 it had was named. */
-        add_cs(item, "validate_fn", cJSON_CreateString(fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id)));
+        /* Referred to where the raw plan outlives the view (cached: its
+         * names are the functions' own), else copied. */
+        const char *vfn = fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id);
+        add_cs(item, "validate_fn", cache ? cJSON_CreateStringReference(vfn) : cJSON_CreateString(vfn));
     }
     c.litbuf = NULL;
     mg_buf_fini(&litbuf);

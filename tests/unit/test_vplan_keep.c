@@ -1,7 +1,8 @@
 /* test_vplan_keep.c - what the plan adds to the view's types (owner_id and
  * wire_lit on fields, owner_id, owner_name and value_lit on enum values,
- * owner_id on union options) only where the target keeps it (the `keep`
- * of mg_vplan_build_shared, a pruned view's: vplan.c kept_key).
+ * owner_id on union options, field_count on types) only where the target
+ * keeps it (the `keep` of mg_vplan_build_shared, a pruned view's: vplan.c
+ * kept_key).
  *   - with a `keep` that drops those names, no field, value or option has
  *     them; with one that keeps every name, they are there (some of each);
  *   - apart from them, the types read the same both ways, and so does the
@@ -28,7 +29,7 @@ static int escapes_none(void *arg, const char *key)
     return 0;
 }
 
-static const char *const added[] = {"owner_id", "wire_lit", "owner_name", "value_lit"};
+static const char *const added[] = {"owner_id", "wire_lit", "owner_name", "value_lit", "field_count"};
 #define NADDED (sizeof added / sizeof *added)
 
 static int is_added(const char *k)
@@ -61,10 +62,18 @@ static void count_and_strip(cJSON *types, int gone)
     static const char *const lists[] = {"fields", "values", "options"};
     cJSON *t;
     cJSON_ArrayForEach(t, types) {
+        cJSON *fc;
+        while ((fc = cJSON_DetachItemFromObjectCaseSensitive(t, "field_count")) != NULL) {
+            if (gone)
+                left++;
+            else
+                seen[4]++;
+            cJSON_Delete(fc);
+        }
         for (size_t l = 0; l < 3; l++) {
             cJSON *x;
             cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, lists[l])) {
-                for (size_t i = 0; i < NADDED; i++) {
+                for (size_t i = 0; i < 4; i++) { /* field_count: the type's */
                     /* Every occurrence (the view adds its own owner_name
                      * to union options: those stay with both keeps). */
                     if (l == 2 && strcmp(added[i], "owner_name") == 0)
@@ -144,8 +153,9 @@ static void plan_should_add_to_types_only_what_the_target_keeps(void)
 {
     CHECK(unit_find_top() == 0);
     unit_each_catalogue(compare_file);
-    printf("# %zu catalogues; kept: %zu owner_id, %zu wire_lit, %zu owner_name, %zu value_lit; %zu left where dropped\n",
-           models, seen[0], seen[1], seen[2], seen[3], left);
+    printf("# %zu catalogues; kept: %zu owner_id, %zu wire_lit, %zu owner_name, %zu value_lit, %zu field_count; "
+           "%zu left where dropped\n",
+           models, seen[0], seen[1], seen[2], seen[3], seen[4], left);
     /* A walk that found nothing must not pass. */
     CHECK(models >= 30);
     for (size_t i = 0; i < NADDED; i++)
