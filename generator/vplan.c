@@ -4003,7 +4003,35 @@ static void free_member(cJSON *ch)
  * the same members (an object's order is no value a template reads: a lazy
  * view orders members otherwise too, shape_lean). Left as it is: a
  * function without constants (no set to note the places in). */
-static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
+/* fn0_move's sets by the set before and the places of the references
+ * moved (bit i: member i): functions of one kind move alike, and a set made
+ * once (sig_intern hashes and compares every entry) serves them all. */
+#define MOVE_MEMO 256
+typedef struct move_memo {
+    uint64_t mask;
+    uint32_t sig, moved_sig;
+} move_memo;
+
+/* Whether set `sig` notes the names of the members of `first`'s list that
+ * `mask` moves, in their order (a memo's set for this function). */
+static int moved_names_match(const mg_vplan_raw *r, uint32_t sig, const cJSON *first, uint64_t mask)
+{
+    const strip_sig *sg = &r->sigs[sig];
+    const strip_ent *e = r->sents + sg->at, *end = e + sg->n;
+    int at = 0;
+    for (const cJSON *ch = first; ch && at < 64; ch = ch->next, at++) {
+        if (!(mask >> at & 1))
+            continue;
+        while (e < end && e->val != STRIP_FN0)
+            e++;
+        if (e == end || e->key != ch->string)
+            return 0;
+        e++;
+    }
+    return 1;
+}
+
+static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn, move_memo *memo)
 {
     cJSON *first = fn->child;
     if (!first || !fl->nsobj)
@@ -4012,50 +4040,74 @@ static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
     for (size_t i = fl->sobj_at + fl->nsobj; i-- > fl->sobj_at && !so;)
         if (r->sobjs[i].first == first)
             so = &r->sobjs[i];
-    cJSON *last_other = NULL;
-    for (cJSON *ch = first->next; ch; ch = ch->next)
-        if (!is_fn0_ref(r, ch))
-            last_other = ch;
-    size_t nmove = 0;
-    for (cJSON *ch = first->next; last_other && ch != last_other; ch = ch->next)
-        nmove += (size_t)is_fn0_ref(r, ch);
-    if (!so || !nmove || r->sigs[so->sig].n + nmove > STRIP_MAX)
+    if (!so)
         return;
-    const strip_sig sg = r->sigs[so->sig];
-    strip_ent in[STRIP_MAX], out[STRIP_MAX];
-    memcpy(in, r->sents + sg.at, sg.n * sizeof *in);
-    size_t ni = 0, n = 0;
-    int pos = 0, past = 0;
+    cJSON *last_other = NULL;
+    int i = 0, last_i = 0;
+    uint64_t refs = 0; /* the members (after the first) that refer to function 0 */
+    for (cJSON *ch = first->next; ch; ch = ch->next) {
+        if (++i >= 64)
+            return; /* past the mask's room: left as it is */
+        if (is_fn0_ref(r, ch))
+            refs |= (uint64_t)1 << i;
+        else {
+            last_other = ch;
+            last_i = i;
+        }
+    }
+    uint64_t mask = refs & (((uint64_t)1 << last_i) - 1); /* those before the last other */
+    if (!mask)
+        return;
+    move_memo *e = &memo[(size_t)(mix(so->sig, (uint32_t)mask ^ (uint32_t)(mask >> 32)) % MOVE_MEMO)];
+    uint32_t moved_sig = UINT32_MAX;
+    if (e->mask == mask && e->sig == so->sig && moved_names_match(r, e->moved_sig, first, mask))
+        moved_sig = e->moved_sig;
+    else {
+        const strip_sig sg = r->sigs[so->sig];
+        size_t nmove = 0;
+        for (uint64_t b = mask; b; b &= b - 1)
+            nmove++;
+        if (sg.n + nmove > STRIP_MAX)
+            return;
+        strip_ent out[STRIP_MAX];
+        const strip_ent *in = r->sents + sg.at;
+        size_t ni = 0, n = 0;
+        int pos = 0, at = 0;
+        for (cJSON *ch = first; ch; ch = ch->next, at++) {
+            for (; ni < sg.n && in[ni].pos == at; ni++)
+                out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+            if (at < 64 && (mask >> at & 1))
+                out[n++] = (strip_ent){ch->string, STRIP_FN0, pos};
+            else
+                pos++;
+        }
+        for (; ni < sg.n; ni++)
+            out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+        /* (sig_intern may move r->sents: `in` is not read from here on.) */
+        moved_sig = sig_intern(r, out, n);
+        *e = (move_memo){mask, so->sig, moved_sig};
+    }
+    /* The moved ones, unlinked (none is the first: prev is the one before)
+     * in their order, go after last_other. */
     cJSON *moved = NULL, *moved_last = NULL;
-    /* `at`: the member's place before the move, as the set's are. */
     int at = 0;
     for (cJSON *ch = first, *next; ch; ch = next, at++) {
         next = ch->next;
-        for (; ni < sg.n && in[ni].pos == at; ni++)
-            out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
-        if (!past && ch != first && is_fn0_ref(r, ch)) {
-            out[n++] = (strip_ent){ch->string, STRIP_FN0, pos};
-            /* Unlinked (not the first: prev is the one before), onto the
-             * moved ones' list. */
-            ch->prev->next = next;
-            if (next)
-                next->prev = ch->prev;
-            else
-                first->prev = ch->prev;
-            ch->next = NULL;
-            ch->prev = moved_last;
-            if (moved_last)
-                moved_last->next = ch;
-            else
-                moved = ch;
-            moved_last = ch;
+        if (at >= 64 || !(mask >> at & 1))
             continue;
-        }
-        pos++;
-        past |= ch == last_other;
+        ch->prev->next = next;
+        if (next)
+            next->prev = ch->prev;
+        else
+            first->prev = ch->prev;
+        ch->next = NULL;
+        ch->prev = moved_last;
+        if (moved_last)
+            moved_last->next = ch;
+        else
+            moved = ch;
+        moved_last = ch;
     }
-    for (; ni < sg.n; ni++)
-        out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
     cJSON *after = last_other->next;
     last_other->next = moved;
     moved->prev = last_other;
@@ -4064,7 +4116,7 @@ static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
         after->prev = moved_last;
     else
         first->prev = moved_last;
-    so->sig = sig_intern(r, out, n);
+    so->sig = moved_sig;
 }
 
 static void fn0_tail_share(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
@@ -4149,6 +4201,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
     mg_buf_init(&b);
     size_t *off = NULL, *lens = NULL, offcap = 0;
     dd_ctx dc = {.r = r, .sig_of = sig_of};
+    move_memo *move = mg_xcalloc(MOVE_MEMO, sizeof *move);
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
@@ -4224,10 +4277,11 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
         }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
-        fn0_move(r, fl, fn);
+        fn0_move(r, fl, fn, move);
         fn0_tail_share(r, fl, fn);
     }
     mg_hmap_fini(&dc.parts);
+    free(move);
     free(off);
     free(lens);
     mg_buf_fini(&b);
