@@ -2855,6 +2855,22 @@ static int fn_flag(const pctx *c, int id, const cJSON *fn, const char *k);
 /* A copy of `list`, a list of function `id` of the target's plan (below). */
 static cJSON *dup_fn_list(const pctx *c, int id, const cJSON *list);
 
+/* Whether the target keeps member `k` (a literal of this file), asked as
+ * copy_plan asks of a member of that name (c->keep). Also for what the plan
+ * adds to the view's types: a pruned view whose templates never read
+ * owner_id or wire_lit (every target but one) would otherwise carry two
+ * members on every field, 85 MB of the python view of 10 000 messages. */
+static int kept_key(const pctx *c, const char *k)
+{
+    cJSON m = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)(uintptr_t)k};
+    return !c->keep || c->keep(c->keep_arg, &m);
+}
+
+/* Whether the plan keeps name_rest, asked as copy_plan asks of a raw plan's
+ * null. */
+static int rest_kept(const pctx *c) { return kept_key(c, key_name_rest); }
+
+
 /* A union type lists the functions of its options (its oneOf/anyOf), so that
  * a typed record can tell which option a value is; each option gets a shape
  * (one value; containers and nullable options are raw JSON). */
@@ -2881,6 +2897,7 @@ static void union_options(pctx *c, cJSON *types)
         add_bool(item, "has_option_fns", ok);
         add_cs(item, "option_fns", ok ? dup_fn_list(c, id, list) : cJSON_CreateArray());
     }
+    int keep_owner = kept_key(c, "owner_id");
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
         cJSON_ArrayForEach(o, mg_json_get(item, "options")) {
@@ -2888,7 +2905,8 @@ static void union_options(pctx *c, cJSON *types)
             const cJSON *sh = mg_json_get(o, "shape");
             if (flag(c, o, "nullable") || !flag(c, sh, "is_scalar"))
                 set_shape(c, o, (cJSON *)sh, "is_scalar", "e_json", "");
-            add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
+            if (keep_owner)
+                add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(mg_json_get(item, "id"))));
         }
     }
 }
@@ -2990,14 +3008,10 @@ typedef struct fn_copies {
      * nlits pairs; owned). The function's literal strings point here. */
     char *canon;
     size_t canon_len;
-    /* Once converted: the raw texts of the literals one after the other,
-     * without their single quotes (which lit_put writes as they are), and
-     * whether the first target wrote each as it is, between double quotes.
-     * Escaping goes byte by byte where nothing is replaced (escape.h), so a
-     * target in whose context these bytes are plain writes the same
-     * literals (variant_of). */
-    char *rawcat;
-    size_t rawcat_len;
+    /* Once converted: whether the first target wrote each literal as it
+     * is, between double quotes. Escaping goes byte by byte where nothing
+     * is replaced (escape.h), so a target in whose context the raw texts'
+     * bytes are plain writes the same literals (variant_of, canon_plain_in). */
     int canon_plain;
     fn_variant *variants; /* the copies whose literals read otherwise, or with name_rest */
     /* Once converted: its objects that lost constant members, in
@@ -3008,18 +3022,24 @@ typedef struct fn_copies {
 /* A constant member (false, true, null or []) a converted function's
  * object left out (strip_consts): its name (a literal of this file), its
  * value (cJSON_False, cJSON_True, cJSON_NULL, or cJSON_Array for []) and
- * its place, the number of the object's remaining members before it. */
+ * its place, the number of the object's remaining members before it. A
+ * function's reference to function 0 that fn0_move put at its end is noted
+ * likewise, with the value STRIP_FN0 and its place before the move: the
+ * member is still there for the targets that refer to the function, and a
+ * copy puts it back in its place (copy_plan). */
 typedef struct strip_ent {
     const char *key;
     int val;
     int pos;
 } strip_ent;
+#define STRIP_FN0 cJSON_String
 
 /* The constants of one object: mg_vplan_raw.sents[at, at + n), in the
- * object's order. Objects of one kind share a set (a few hundred sets for
- * 1.2 M constants at 1 000 messages). */
+ * object's order, `moved` of them STRIP_FN0's. Objects of one kind share a
+ * set (a few hundred sets for 1.2 M constants at 1 000 messages). */
 typedef struct strip_sig {
     size_t at, n;
+    size_t moved;
 } strip_sig;
 
 /* An object that lost constants, by its first member (never left out). */
@@ -3122,7 +3142,6 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     for (size_t i = 0; i < r->ncopies; i++) {
         free(r->copies[i].lits);
         free(r->copies[i].canon);
-        free(r->copies[i].rawcat);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
             free(v->lits);
@@ -3452,7 +3471,10 @@ static uint32_t sig_intern(mg_vplan_raw *r, const strip_ent *e, size_t n)
     }
     memcpy(r->sents + r->nsents, e, n * sizeof *e);
     r->sigs = grow(r->sigs, r->nsigs, &r->capsigs, sizeof *r->sigs);
-    r->sigs[r->nsigs] = (strip_sig){r->nsents, n};
+    size_t moved = 0;
+    for (size_t i = 0; i < n; i++)
+        moved += e[i].val == STRIP_FN0;
+    r->sigs[r->nsigs] = (strip_sig){r->nsents, n, moved};
     r->nsents += n;
     uint32_t *add = mg_hmap_add(&r->sig_ids, h);
     *add = (uint32_t)r->nsigs;
@@ -3679,11 +3701,15 @@ static void strip_register(pctx *c, const mg_vplan_raw *r, const fn_copies *fl)
             const strip_sig *sg = &r->sigs[so->sig];
             const char *keys[STRIP_MAX];
             int vals[STRIP_MAX];
+            size_t n = 0;
             for (size_t k = 0; k < sg->n; k++) {
-                keys[k] = r->sents[sg->at + k].key;
-                vals[k] = r->sents[sg->at + k].val;
+                /* A moved reference is a member still (fn0_move). */
+                if (r->sents[sg->at + k].val == STRIP_FN0)
+                    continue;
+                keys[n] = r->sents[sg->at + k].key;
+                vals[n++] = r->sents[sg->at + k].val;
             }
-            *h = consts->chain(consts->arg, keys, vals, sg->n);
+            *h = consts->chain(consts->arg, keys, vals, n);
         }
         consts->put(consts->arg, (cJSON *)(uintptr_t)so->first, *h);
     }
@@ -3898,16 +3924,22 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
  * them as build_raw made the plan); only the literals are left. */
-/* ---- references to function 0 shared --------------------------------------
+/* ---- shared tails ---------------------------------------------------------
  * A function without a keyword's subschema refers to function 0 there
  * (add_fn: a false has_*_fn beside it): about ten such members a function,
  * the last four of nearly every function alike (not_fn, if_fn, then_fn,
- * else_fn: compile_combinators comes last). A converted function's last
- * members that refer to function 0 are, past the first, the nodes of
- * r->fn0_tail: one set for every function (a million nodes fewer at
- * 10 000 messages, every member still in its place). Nothing adds members
- * to converted functions (vplan.h), and mg_vplan_raw_free unlinks the
- * shared nodes first (fn0_tail_cut). */
+ * else_fn: compile_combinators comes last). Before them come scalars that
+ * read the same in many functions: one that checks no members has
+ * member_hash_bits 0, member_hash_mult "0" and member_hash_slots "", and
+ * before those its items_fn, additional_items_fn and contains_fn refer to
+ * function 0 too (a quarter of the functions of the synthetic catalogues).
+ * A converted function's last members that are such references or scalars
+ * of its own (tail_member) and read as the shared tail's last are, past the
+ * first, the nodes of r->fn0_tail: one set for every function (a million
+ * nodes fewer at 10 000 messages, every member still in its place and
+ * reading the same: copy_plan copies a number or string by its value).
+ * Nothing adds members to converted functions (vplan.h), and
+ * mg_vplan_raw_free unlinks the shared nodes first (fn0_tail_cut). */
 
 /* Whether `ch`, a member of a converted function, refers to function 0
  * (name_ref of a 0). */
@@ -3918,29 +3950,185 @@ static int is_fn0_ref(const mg_vplan_raw *r, const cJSON *ch)
            ch->valuestring == fn_name(r->names, r->nfunctions, 0);
 }
 
-/* The valueint of r->fn0_tail's nodes (a string's is otherwise unused:
- * id_of reads valuedouble), which fn0_tail_cut looks for. */
-#define FN0_TAIL_TAG 0x46304E30
+/* Whether member `ch` of converted function `fl` may be a node of the
+ * shared tail: a reference to function 0, or a number or string of its own
+ * (no literal of `fl`, whose text copy_plan finds by its address in
+ * fl->canon; no other reference: mark_shared's, dd_walk's and name_ref's
+ * are told apart by their flags and addresses). */
+static int tail_member(const mg_vplan_raw *r, const fn_copies *fl, const cJSON *ch)
+{
+    if (!ch->string || !(ch->type & cJSON_StringIsConst))
+        return 0;
+    if (ch->type & cJSON_IsReference)
+        return is_fn0_ref(r, ch);
+    int type = ch->type & 0xFF;
+    if (type == cJSON_Number)
+        return 1;
+    if (type != cJSON_String || !ch->valuestring)
+        return 0;
+    uintptr_t p = (uintptr_t)ch->valuestring;
+    return !fl->canon || p < (uintptr_t)fl->canon || p >= (uintptr_t)(fl->canon + fl->canon_len);
+}
+
+/* Whether tail members `a` and `b` read the same: name, type and value. */
+static int tail_same(const mg_vplan_raw *r, const cJSON *a, const cJSON *b)
+{
+    if (a->string != b->string || a->type != b->type)
+        return 0;
+    if (a->type & cJSON_IsReference)
+        return is_fn0_ref(r, a) && is_fn0_ref(r, b);
+    if ((a->type & 0xFF) == cJSON_Number)
+        return a->valuedouble == b->valuedouble;
+    return strcmp(a->valuestring, b->valuestring) == 0;
+}
+
 #define FN0_TAIL_MAX 64 /* r->fn0_t's room: past it, members stay the function's */
 
-/* Frees member `ch`, unlinked by the caller: a name literal and a
- * referred-to string, so the node only, as strip_consts frees one (what
- * cJSON_Delete would do, without the library call). */
+/* Frees member `ch`, unlinked by the caller: its name is a literal, its
+ * string its own unless it refers to one (what cJSON_Delete does for such
+ * a node, without the library call). */
 static void free_member(cJSON *ch)
 {
+    if (!(ch->type & cJSON_IsReference) && (ch->type & 0xFF) == cJSON_String)
+        cJSON_free(ch->valuestring);
     mg_pool_free(ch);
 }
 
-static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
+/* Moves converted function `fn`'s references to function 0 that come
+ * before its last other member (ref_fn, items_fn, additional_items_fn,
+ * contains_fn of most: 4 of its 20 members) after that member, in their
+ * order, where fn0_tail_share shares them with the last ones; its
+ * constants' set (strip_consts) notes their places (STRIP_FN0), so that a
+ * copy has them back there. A target that refers to the function reads
+ * the same members (an object's order is no value a template reads: a lazy
+ * view orders members otherwise too, shape_lean). Left as it is: a
+ * function without constants (no set to note the places in). */
+/* fn0_move's sets by the set before and the places of the references
+ * moved (bit i: member i): functions of one kind move alike, and a set made
+ * once (sig_intern hashes and compares every entry) serves them all. */
+#define MOVE_MEMO 256
+typedef struct move_memo {
+    uint64_t mask;
+    uint32_t sig, moved_sig;
+} move_memo;
+
+/* Whether set `sig` notes the names of the members of `first`'s list that
+ * `mask` moves, in their order (a memo's set for this function). */
+static int moved_names_match(const mg_vplan_raw *r, uint32_t sig, const cJSON *first, uint64_t mask)
+{
+    const strip_sig *sg = &r->sigs[sig];
+    const strip_ent *e = r->sents + sg->at, *end = e + sg->n;
+    int at = 0;
+    for (const cJSON *ch = first; ch && at < 64; ch = ch->next, at++) {
+        if (!(mask >> at & 1))
+            continue;
+        while (e < end && e->val != STRIP_FN0)
+            e++;
+        if (e == end || e->key != ch->string)
+            return 0;
+        e++;
+    }
+    return 1;
+}
+
+static void fn0_move(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn, move_memo *memo)
+{
+    cJSON *first = fn->child;
+    if (!first || !fl->nsobj)
+        return;
+    strip_obj *so = NULL; /* the function's set: the last of its objects' */
+    for (size_t i = fl->sobj_at + fl->nsobj; i-- > fl->sobj_at && !so;)
+        if (r->sobjs[i].first == first)
+            so = &r->sobjs[i];
+    if (!so)
+        return;
+    cJSON *last_other = NULL;
+    int i = 0, last_i = 0;
+    uint64_t refs = 0; /* the members (after the first) that refer to function 0 */
+    for (cJSON *ch = first->next; ch; ch = ch->next) {
+        if (++i >= 64)
+            return; /* past the mask's room: left as it is */
+        if (is_fn0_ref(r, ch))
+            refs |= (uint64_t)1 << i;
+        else {
+            last_other = ch;
+            last_i = i;
+        }
+    }
+    uint64_t mask = refs & (((uint64_t)1 << last_i) - 1); /* those before the last other */
+    if (!mask)
+        return;
+    move_memo *e = &memo[(size_t)(mix(so->sig, (uint32_t)mask ^ (uint32_t)(mask >> 32)) % MOVE_MEMO)];
+    uint32_t moved_sig = UINT32_MAX;
+    if (e->mask == mask && e->sig == so->sig && moved_names_match(r, e->moved_sig, first, mask))
+        moved_sig = e->moved_sig;
+    else {
+        const strip_sig sg = r->sigs[so->sig];
+        size_t nmove = 0;
+        for (uint64_t b = mask; b; b &= b - 1)
+            nmove++;
+        if (sg.n + nmove > STRIP_MAX)
+            return;
+        strip_ent out[STRIP_MAX];
+        const strip_ent *in = r->sents + sg.at;
+        size_t ni = 0, n = 0;
+        int pos = 0, at = 0;
+        for (cJSON *ch = first; ch; ch = ch->next, at++) {
+            for (; ni < sg.n && in[ni].pos == at; ni++)
+                out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+            if (at < 64 && (mask >> at & 1))
+                out[n++] = (strip_ent){ch->string, STRIP_FN0, pos};
+            else
+                pos++;
+        }
+        for (; ni < sg.n; ni++)
+            out[n++] = (strip_ent){in[ni].key, in[ni].val, pos};
+        /* (sig_intern may move r->sents: `in` is not read from here on.) */
+        moved_sig = sig_intern(r, out, n);
+        *e = (move_memo){mask, so->sig, moved_sig};
+    }
+    /* The moved ones, unlinked (none is the first: prev is the one before)
+     * in their order, go after last_other. */
+    cJSON *moved = NULL, *moved_last = NULL;
+    int at = 0;
+    for (cJSON *ch = first, *next; ch; ch = next, at++) {
+        next = ch->next;
+        if (at >= 64 || !(mask >> at & 1))
+            continue;
+        ch->prev->next = next;
+        if (next)
+            next->prev = ch->prev;
+        else
+            first->prev = ch->prev;
+        ch->next = NULL;
+        ch->prev = moved_last;
+        if (moved_last)
+            moved_last->next = ch;
+        else
+            moved = ch;
+        moved_last = ch;
+    }
+    cJSON *after = last_other->next;
+    last_other->next = moved;
+    moved->prev = last_other;
+    moved_last->next = after;
+    if (after)
+        after->prev = moved_last;
+    else
+        first->prev = moved_last;
+    so->sig = moved_sig;
+}
+
+static void fn0_tail_share(mg_vplan_raw *r, const fn_copies *fl, cJSON *fn)
 {
     if (!fn->child)
         return;
     /* From the last member back (prev: the one before, cJSON's list), the
      * first never shared: `own` is the last that stays the function's. */
     cJSON *m[FN0_TAIL_MAX];
-    size_t k = 0; /* its last k members, m[0] the last, refer to function 0 */
+    size_t k = 0; /* its last k members, m[0] the last, could be shared */
     cJSON *own = fn->child->prev;
-    while (own != fn->child && k < FN0_TAIL_MAX && is_fn0_ref(r, own)) {
+    while (own != fn->child && k < FN0_TAIL_MAX && tail_member(r, fl, own)) {
         m[k++] = own;
         own = own->prev;
     }
@@ -3948,19 +4136,17 @@ static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
         return;
     cJSON **t = r->fn0_t; /* t[0] the tail's last */
     size_t h = r->fn0_h;
-    /* j of the last members read as the tail's last (same name literal). */
+    /* j of the last members read as the tail's last. */
     size_t j = 0;
-    while (j < k && j < h && m[j]->string == t[j]->string)
+    while (j < k && j < h && tail_same(r, m[j], t[j]))
         j++;
     if (j == h && k > h) {
         /* The tail grows in front by the function's own nodes m[h..k),
          * which stay linked to it; its last h are the tail's. */
         for (size_t i = 0; i < h; i++)
             free_member(m[i]);
-        for (size_t i = h; i < k; i++) {
-            m[i]->valueint = FN0_TAIL_TAG;
+        for (size_t i = h; i < k; i++)
             t[i] = m[i];
-        }
         if (h) {
             m[h]->next = t[h - 1];
             t[h - 1]->prev = m[h];
@@ -3984,14 +4170,26 @@ static void fn0_tail_share(mg_vplan_raw *r, cJSON *fn)
     fn->child->prev = t[0];
 }
 
-/* Unlinks every converted function from r->fn0_tail, which frees it. */
+/* Whether `ch` is a node of the shared tail. */
+static int in_fn0_tail(const mg_vplan_raw *r, const cJSON *ch)
+{
+    for (size_t i = 0; i < r->fn0_h; i++)
+        if (r->fn0_t[i] == ch)
+            return 1;
+    return 0;
+}
+
+/* Unlinks every converted function from r->fn0_tail, which frees it. A
+ * function's last own member is the only one whose next does not point
+ * back at it: a node of the tail points back at the tail's node before
+ * it, or (the tail's first) at the tail's last (fn0_tail_share). */
 static void fn0_tail_cut(mg_vplan_raw *r)
 {
     if (!r->fn0_tail || !r->functions)
         return;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next)
         for (cJSON *ch = fn->child; ch && ch->next; ch = ch->next)
-            if (ch->next->valueint == FN0_TAIL_TAG && is_fn0_ref(r, ch->next)) {
+            if (ch->next->prev != ch && in_fn0_tail(r, ch->next)) {
                 ch->next = NULL;
                 break;
             }
@@ -3999,11 +4197,11 @@ static void fn0_tail_cut(mg_vplan_raw *r)
 
 static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
 {
-    mg_buf b, cat;
+    mg_buf b;
     mg_buf_init(&b);
-    mg_buf_init(&cat);
     size_t *off = NULL, *lens = NULL, offcap = 0;
     dd_ctx dc = {.r = r, .sig_of = sig_of};
+    move_memo *move = mg_xcalloc(MOVE_MEMO, sizeof *move);
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
@@ -4016,21 +4214,20 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
             off = mg_xcalloc(offcap, sizeof *off);
             lens = mg_xcalloc(offcap, sizeof *lens);
         }
-        mg_buf_reset(&cat);
-        /* Both texts' room at once, from the literals' lengths: each buffer
-         * is taken (mg_buf_steal) and starts empty for the next function, so
-         * growing them a literal at a time was 55 000 reallocs, 19 M
-         * instructions of 1 000 messages. A plain literal takes exactly
-         * 2n + 4 bytes of `b`; one that escapes grows it further. */
+        /* The text's room at once, from the literals' lengths: growing it a
+         * literal at a time was 55 000 reallocs, 19 M instructions of 1 000
+         * messages. A plain literal takes exactly 2n + 4 bytes of `b`; one
+         * that escapes grows it further. `b` is kept for the next function:
+         * each function's text is copied out at its exact length (a buffer
+         * of its own, grown by doubling, was a third larger: 13 MB of 10 000
+         * messages). */
         size_t total = 0;
         for (size_t i = 0; i < fl->nlits; i++) {
             lens[i] = strlen(fl->lits[i]->valuestring);
             total += lens[i];
         }
-        if (fl->nlits) {
+        if (fl->nlits)
             mg_buf_reserve(&b, 2 * total + 4 * fl->nlits);
-            mg_buf_reserve(&cat, total);
-        }
         int plain = 1;
         for (size_t i = 0; i < fl->nlits; i++) {
             const char *raw = fl->lits[i]->valuestring;
@@ -4056,21 +4253,13 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
                 mg_buf_append(&b, raw, n);
                 mg_buf_putc(&b, '\0');
             }
-            if (!memchr(raw, '\'', n))
-                mg_buf_append(&cat, raw, n);
-            else {
-                for (const char *q; (q = strchr(raw, '\'')) != NULL; raw = q + 1)
-                    mg_buf_append(&cat, raw, (size_t)(q - raw));
-                mg_buf_append_str(&cat, raw);
-            }
         }
         if (fl->nlits) {
-            fl->canon = mg_buf_steal(&b, &fl->canon_len);
-            mg_buf_init(&b);
-            fl->rawcat = mg_buf_steal(&cat, &fl->rawcat_len);
-            mg_buf_init(&cat);
+            fl->canon_len = b.len;
+            fl->canon = mg_xmalloc(b.len + 1);
+            memcpy(fl->canon, b.data, b.len + 1);
         }
-        fl->canon_plain = plain; /* as mg_escape_is_plain of rawcat: plainness goes byte by byte */
+        fl->canon_plain = plain;
         for (size_t i = 0; i < fl->nlits; i++) {
             cJSON *lit = (cJSON *)(uintptr_t)fl->lits[i];
             cJSON_free(lit->valuestring);
@@ -4088,13 +4277,14 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
         }
         dc.fn = k;
         dd_walk(&dc, fl, fn);
-        fn0_tail_share(r, fn);
+        fn0_move(r, fl, fn, move);
+        fn0_tail_share(r, fl, fn);
     }
     mg_hmap_fini(&dc.parts);
+    free(move);
     free(off);
     free(lens);
     mg_buf_fini(&b);
-    mg_buf_fini(&cat);
     r->converted = 1;
     r->canon_literal = c->literal;
 }
@@ -4114,12 +4304,14 @@ static const char *canon_raw(const pctx *c, const cJSON *j)
  * is_fn_key, `validate_fn`, and `id` when `top`: `j` is a function) made
  * the function's name. Naming while copying spares a second walk of every
  * target's plan and types (38 M instructions of a 3-plan generate). */
-/* Whether the plan keeps name_rest, asked as copy_plan asks of a raw plan's
- * null. */
-static int rest_kept(const pctx *c)
+
+/* Whether member `ch` is one of the n references moved (fn0_move). */
+static int moved_member(const char *const *moved, size_t n, const cJSON *ch)
 {
-    cJSON rest = {.type = cJSON_NULL | cJSON_StringIsConst, .string = (char *)(uintptr_t)key_name_rest};
-    return !c->keep || c->keep(c->keep_arg, &rest);
+    for (size_t i = 0; i < n; i++)
+        if (ch->string == moved[i])
+            return 1;
+    return 0;
 }
 
 /* Puts constant `e` (strip_consts) back into `o`, the copy of its object,
@@ -4129,6 +4321,11 @@ static void put_const(const pctx *c, cJSON *o, const strip_ent *e)
     cJSON m = {.type = e->val | cJSON_StringIsConst, .string = (char *)(uintptr_t)e->key};
     if (c->keep && !c->keep(c->keep_arg, &m))
         return;
+    if (e->val == STRIP_FN0) { /* as copy_plan copies the member itself */
+        const char *f0 = fn_name(c->rawp->names, c->rawp->nfunctions, 0);
+        add_cs(o, e->key, c->share ? cJSON_CreateStringReference(f0) : cJSON_CreateString(f0));
+        return;
+    }
     add_cs(o, e->key, e->val == cJSON_Array  ? cJSON_CreateArray()
                       : e->val == cJSON_NULL ? cJSON_CreateNull()
                                              : cJSON_CreateBool(e->val == cJSON_True));
@@ -4175,11 +4372,22 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j, char *const *names, int n
                               ? strip_sig_of(c->rawp, c->cur_fl, j->child)
                               : NULL;
     const strip_ent *se = sg ? c->rawp->sents + sg->at : NULL, *se_end = sg ? se + sg->n : NULL;
+    /* The references fn0_move put at the end go back in their places:
+     * skipped where they are, put as the constants are. */
+    const char *moved[STRIP_MAX];
+    size_t nmoved = 0;
+    for (const strip_ent *m = sg && sg->moved ? se : se_end; m < se_end; m++)
+        if (m->val == STRIP_FN0)
+            moved[nmoved++] = m->key;
     int at = 0;
     for (const cJSON *ch = j->child; ch; ch = ch->next, at++) {
         cJSON *x;
         for (; se < se_end && se->pos == at; se++)
             put_const(c, o, se);
+        if (nmoved && moved_member(moved, nmoved, ch)) {
+            at--; /* not one of the places */
+            continue;
+        }
         if (c->keep && ch->string && !c->keep(c->keep_arg, ch)) {
             if (ch->string == key_name_len && c->canon && !c->drop_rest && rest_kept(c))
                 add_cs(o, key_name_rest, name_rest(cJSON_GetStringValue(mg_json_get(j, "name"))));
@@ -4230,6 +4438,21 @@ static cJSON *fn_self(pctx *c, const mg_vplan_raw *r, const fn_copies *fl, const
     return cJSON_CreateObjectReference(fn->child);
 }
 
+/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs)
+ * is written as it is in context `e` (lit_is_plain: single quotes aside). */
+static int canon_plain_in(const fn_copies *fl, mg_escape e)
+{
+    const char *p = fl->canon, *end = fl->canon ? fl->canon + fl->canon_len : NULL;
+    while (p && p < end) {
+        const char *raw = p + strlen(p) + 1;
+        size_t n = strlen(raw);
+        if (!lit_is_plain(e, raw, n))
+            return 0;
+        p = raw + n + 1;
+    }
+    return 1;
+}
+
 /* The target's function `fn` (the raw plan's k-th, converted: canonize):
  * `fn` itself, referred to, when the target's literals read as its own and
  * the target drops name_rest; else a reference to the raw plan's copy with
@@ -4248,7 +4471,7 @@ static cJSON *variant_of(pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg
     if (self && c->literal == r->canon_literal)
         return fn_self(c, r, fl, fn);
     /* Every literal written as it is by both: no need to escape them. */
-    if (self && fl->canon_plain && mg_escape_is_plain(c->literal, fl->rawcat ? fl->rawcat : "", fl->rawcat_len))
+    if (self && fl->canon_plain && canon_plain_in(fl, c->literal))
         return fn_self(c, r, fl, fn);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
@@ -4463,6 +4686,10 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
     cJSON **type_fields = mg_xcalloc((size_t)m->ntypes + 1, sizeof *type_fields); /* by position */
+    /* What the plan adds to fields and values, where the target reads it. */
+    int keep_owner = kept_key(&c, "owner_id"), keep_wire = kept_key(&c, "wire_lit");
+    int keep_owner_name = kept_key(&c, "owner_name"), keep_value = kept_key(&c, "value_lit");
+    int keep_count = kept_key(&c, "field_count");
     for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
         int id = raw->type_fn[i];
         cJSON *f, *tvalues;
@@ -4476,27 +4703,36 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         int nf = 0;
         fields_values(item, &type_fields[i], &tvalues);
         cJSON_ArrayForEach(f, type_fields[i]) {
-            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid ? tid : ""));
-            add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
+            if (keep_owner)
+                add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid ? tid : ""));
+            if (keep_wire)
+                add_lit(&c, f, "wire_lit", cJSON_GetStringValue(mg_json_get(f, "wire")));
             nf++;
         }
-        add_int(item, "field_count", nf);
+        if (keep_count)
+            add_int(item, "field_count", nf);
         /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
         const cJSON *tname = mg_json_get(item, "name");
         cJSON_ArrayForEach(f, tvalues) {
-            add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid));
+            if (keep_owner)
+                add_cs(f, "owner_id", id_ref ? cJSON_CreateStringReference(tid) : cJSON_CreateString(tid));
             /* A type's name that the view refers to (its cache owns the
              * object, escaped nowhere) is referred to again, not copied. */
-            add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
-                                        ? cJSON_CreateObjectReference(tname->child)
-                                        : cJSON_Duplicate(tname, 1));
+            if (keep_owner_name)
+                add_cs(f, "owner_name", cJSON_IsObject(tname) && (tname->type & cJSON_IsReference)
+                                            ? cJSON_CreateObjectReference(tname->child)
+                                            : cJSON_Duplicate(tname, 1));
             const cJSON *val = mg_json_get(f, "value");
-            add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
+            if (keep_value)
+                add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
         }
         add_bool(item, "has_validate_fn", id >= 0);
         /* Named here; a type without a function gets function 0's name, as
          * the number 0 it had was named. */
-        add_cs(item, "validate_fn", cJSON_CreateString(fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id)));
+        /* Referred to where the raw plan outlives the view (cached: its
+         * names are the functions' own), else copied. */
+        const char *vfn = fn_name(raw->names, raw->nfunctions, id < 0 ? 0 : id);
+        add_cs(item, "validate_fn", cache ? cJSON_CreateStringReference(vfn) : cJSON_CreateString(vfn));
     }
     c.litbuf = NULL;
     mg_buf_fini(&litbuf);

@@ -74,7 +74,8 @@ typedef struct mg_vplan_raw mg_vplan_raw;
  * flag through is_true or get. The caller must answer them from then on for
  * that object and every reference to it, until the next build. With them
  * given, the fields' shapes may also list their members in another order
- * (the flags of one kind shared: shape_lean), as a lazy view may; without,
+ * (the flags of one kind shared: shape_lean), as a lazy view may, and so
+ * may the functions (their references to function 0 last, shared); without,
  * every object reads as mg_vplan_build makes it. */
 typedef struct mg_vplan_consts {
     size_t (*list)(void *arg, const cJSON *obj, const char **keys, int *vals, size_t max);
