@@ -5113,12 +5113,17 @@ static cJSON *message_link(const vctx *v, const msg_index *msgs, int i, const ch
          * copy's). The name object is copied, escapes may add inside it,
          * unless it is a shared one (model_name). */
         int type = m ? m->type & 0xFF : cJSON_NULL;
-        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference))
+        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference)) {
             add_cs(o, keys[k], cJSON_CreateObjectReference(m->child)); /* model_name's: nothing escaped in it */
-        else
-            add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
-                               : type == cJSON_NULL   ? cJSON_CreateNull()
-                                                      : cJSON_Duplicate(m, 1));
+        } else {
+            cJSON *c = type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
+                       : type == cJSON_NULL ? cJSON_CreateNull()
+                                            : cJSON_Duplicate(m, 1);
+            /* The message's first member (`name`) carries LZ_DEFERRED,
+             * which cJSON_Duplicate copies: the copy has no such members. */
+            c->type &= ~LZ_DEFERRED;
+            add_cs(o, keys[k], c);
+        }
     }
     return o;
 }
