@@ -1447,6 +1447,41 @@ typedef struct kc_text {
     unsigned cls;
 } kc_text;
 
+/* ---- members made when read (deferred) ----
+ * Members that cost much to build and that templates read for few objects
+ * (a message's generated examples: examples generated and printed for every
+ * message, read only where the catalogue gives none) are left out of a lazy
+ * view; the object's first member, which references and shares of the
+ * object have too, gets LZ_DEFERRED and a def_key entry giving the model
+ * item the object was built from (a def_item), from which the miss hook
+ * makes the member at its first lookup (deferred_get), as the view built
+ * without the hook has it, once per item: every later lookup, through any
+ * reference or share, gets the same node. Bit 11 of a cJSON type, like
+ * ESCAPED_LIST, is ours. */
+#define LZ_DEFERRED (1 << 11)
+enum { DEF_GEN, DEF_GEN_HEADERS, DEF_N }; /* generated_example, generated_headers_example */
+static const char *const def_names[DEF_N] = {"generated_example", "generated_headers_example"};
+static const size_t def_lens[DEF_N] = {sizeof "generated_example" - 1, sizeof "generated_headers_example" - 1};
+/* The members each deferred one would have (example_view_new's object and
+ * its six members), for render bounds (mg_view_escapes_left_out). */
+#define DEF_NODES 7
+/* Whether an object whose first member's type is `type` may have a
+ * deferred member of a name n bytes long: by length first, since such an
+ * object (a message) is asked for many names it lacks (in a per-message
+ * template, every name of the root view). */
+#define DEFERRED_NAME(type, n) (((type) & LZ_DEFERRED) && ((n) == def_lens[DEF_GEN] || (n) == def_lens[DEF_GEN_HEADERS]))
+
+typedef struct def_item {
+    const mg_message *g;
+    unsigned which;    /* bit DEF_*: left out of the object */
+    cJSON *made[DEF_N]; /* made when first read (owned), or NULL */
+} def_item;
+
+typedef struct def_key {
+    const cJSON *first; /* the object's first member (pointer key) */
+    size_t item;        /* in mg_view_escapes.def_items */
+} def_key;
+
 /* A member made (or known absent) for a member list. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
@@ -1510,6 +1545,17 @@ struct mg_view_escapes {
     size_t nwalked, capwalked;
     const cJSON **shares;
     size_t nshares, capshares;
+    /* Members made when read (see "deferred" above), and what makes them:
+     * the model and cache the view was built from, which outlive it, and
+     * the example generator, made on first use. */
+    mg_hmap def_keys;       /* def_key, by the object's first member */
+    def_item *def_items;
+    size_t def_n, def_cap;
+    size_t def_members;     /* members left out, over every object */
+    const mg_model *def_m;
+    mg_view_cache *def_cache;
+    int def_lines;          /* the view makes json_lines (kept_name) */
+    mg_exgen *def_exgen;
 };
 
 static void push_node(const cJSON ***arr, size_t *n, size_t *cap, const cJSON *c)
@@ -1556,6 +1602,83 @@ static void mark_escapes(vctx *v, cJSON *node)
         push_node(&v->lazy->walked, &v->lazy->nwalked, &v->lazy->capwalked, node);
 }
 
+static cJSON *example_view_new(mg_view_cache *cache, const mg_model *m, mg_exgen **exgen, int lines,
+                               const mg_message *g, int headers);
+
+/* Leaves members `which` (bits DEF_*) of the object whose first member is
+ * `first`, built from message `g`, to deferred_get. */
+static void deferred_add(mg_view_escapes *e, cJSON *first, const mg_message *g, unsigned which)
+{
+    e->def_items = mg_xgrow(e->def_items, e->def_n, &e->def_cap, sizeof *e->def_items);
+    def_item *it = &e->def_items[e->def_n];
+    memset(it, 0, sizeof *it);
+    it->g = g;
+    it->which = which;
+    def_key *k = mg_hmap_put_ptr(&e->def_keys, first, NULL);
+    k->item = e->def_n++;
+    first->type |= LZ_DEFERRED;
+    for (int i = 0; i < DEF_N; i++)
+        e->def_members += (which >> i & 1) * DEF_NODES;
+}
+
+/* A share of an object with deferred members (first members `share` and
+ * `item`) answers from the item's: one member made for both. */
+static void deferred_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
+{
+    const def_key *f = mg_hmap_get_ptr(&e->def_keys, item);
+    if (!share || !f)
+        return;
+    size_t at = f->item; /* f moves when the table grows */
+    def_key *k = mg_hmap_put_ptr(&e->def_keys, share, NULL);
+    k->item = at;
+    share->type |= LZ_DEFERRED;
+}
+
+/* The deferred member k[0..n) of the object whose first member is `first`,
+ * made at its first lookup, or NULL when the object has no such member
+ * left out (then the view built without the hook has none either: only
+ * members deferred_add named are left out). */
+__attribute__((noinline)) static const cJSON *deferred_get(mg_view_escapes *e, const cJSON *first, const char *k,
+                                                           size_t n)
+{
+    int which = -1;
+    for (int i = 0; i < DEF_N && which < 0; i++)
+        if (n == def_lens[i] && memcmp(k, def_names[i], n) == 0)
+            which = i;
+    const def_key *f = which >= 0 ? mg_hmap_get_ptr(&e->def_keys, first) : NULL;
+    if (!f)
+        return NULL;
+    def_item *it = &e->def_items[f->item];
+    if (!(it->which >> which & 1))
+        return NULL;
+    if (!it->made[which]) {
+        cJSON *o = example_view_new(e->def_cache, e->def_m, &e->def_exgen, e->def_lines, it->g, which);
+        /* Its escaped members, as add_escapes gives them in the view built
+         * without the hook: escaped_member finds each from the member it
+         * escapes, and none where there is none (the flag is only where to
+         * look). */
+        if (o->child)
+            o->child->type |= ESCAPED_LIST;
+        it->made[which] = o;
+    }
+    return it->made[which];
+}
+
+/* Whether the object whose first member is `first` has member `k` left
+ * out for deferred_get. */
+static int deferred_has(mg_view_escapes *e, const cJSON *first, const char *k)
+{
+    if (!e || !first || !(first->type & LZ_DEFERRED))
+        return 0;
+    size_t n = strlen(k);
+    for (int i = 0; i < DEF_N; i++)
+        if (n == def_lens[i] && memcmp(k, def_names[i], n) == 0) {
+            const def_key *f = mg_hmap_get_ptr(&e->def_keys, first);
+            return f && (e->def_items[f->item].which >> i & 1);
+        }
+    return 0;
+}
+
 /* `share` (share_item of `item`) has the escaped members and the constant
  * members left out that `item` has. */
 static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item);
@@ -1564,6 +1687,8 @@ static void lazy_share(vctx *v, cJSON *share, const cJSON *item)
     if (!v->lazy)
         return;
     lz_share(v->lazy, share, item);
+    if (item->child && (item->child->type & LZ_DEFERRED))
+        deferred_share(v->lazy, share->child, item->child);
     push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, share);
     push_node(&v->lazy->shares, &v->lazy->nshares, &v->lazy->capshares, item);
 }
@@ -1677,6 +1802,7 @@ static mg_view_escapes *escapes_new(void)
     memset(&e->lz_descs[0], 0, sizeof e->lz_descs[0]);
     e->lz_ndescs = 1;
     mg_hmap_init(&e->lz_desc_ids, sizeof(lz_desc_ent));
+    mg_hmap_init(&e->def_keys, sizeof(def_key));
     _Static_assert(sizeof lz_names / sizeof *lz_names <= 64, "lz_desc holds 64 names");
     _Static_assert(sizeof lz2_names / sizeof *lz2_names <= 64, "lz_desc holds 64 names");
     for (int i = 0; i < LZ2_NNAMES; i++) {
@@ -1726,6 +1852,12 @@ void mg_view_escapes_free(mg_view_escapes *e)
     mg_hmap_fini(&e->lz_desc_ids);
     free((void *)e->walked);
     free((void *)e->shares);
+    mg_hmap_fini(&e->def_keys);
+    for (size_t i = 0; i < e->def_n; i++)
+        for (int k = 0; k < DEF_N; k++)
+            cJSON_Delete(e->def_items[i].made[k]);
+    free(e->def_items);
+    mg_exgen_free(e->def_exgen);
     free(e);
 }
 
@@ -2966,6 +3098,11 @@ __attribute__((noinline)) static const cJSON *escapes_get_slow(mg_view_escapes *
 {
     const cJSON *first = obj->child;
     int type = first->type;
+    if (DEFERRED_NAME(type, n)) {
+        const cJSON *c = deferred_get(e, first, k, n);
+        if (c)
+            return c;
+    }
     if (!memo) {
         if (type & LZ_DESC) {
             int id = lz_name_id(e, k, n, hash);
@@ -3047,7 +3184,9 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
     /* A name of neither list (memo 1) is on no set: without a chain, an
      * escaped member or nothing (214 000 lookups at 1 000 messages, most
      * of them escaped members). */
-    if (memo && *memo == 1 && !(type & LAZY_CONSTS))
+    /* Deferred members' names are of neither list either (memo 1, or 0
+     * the first time): escapes_get_slow finds them. */
+    if (memo && *memo == 1 && !(type & (LAZY_CONSTS | LZ_DEFERRED)))
         return escapes_get_esc(e, obj, k, n, hash);
     return escapes_get_slow(e, obj, k, n, hash, memo);
 }
@@ -3865,9 +4004,9 @@ static char *json_form_new(const cJSON *j, int pretty)
 /* The cache's printed forms of `j`, a value that outlives the cache (the
  * model's, or the cache's own): printed once for all targets, since the text
  * does not depend on the target. */
-static text_ent *model_text(vctx *v, const cJSON *j, int pretty)
+static text_ent *model_text(mg_view_cache *cache, const cJSON *j, int pretty)
 {
-    text_ent *e = mg_hmap_put_ptr(&v->cache->texts, j, NULL);
+    text_ent *e = mg_hmap_put_ptr(&cache->texts, j, NULL);
     if (!e->text[pretty])
         e->text[pretty] = json_form_new(j, pretty);
     return e;
@@ -3877,10 +4016,11 @@ static text_ent *model_text(vctx *v, const cJSON *j, int pretty)
  * null member when that is NULL). With a cache, the member refers to the
  * cache's text (views never change a string in place): the texts of
  * examples were printed, copied and copied again per target. */
-static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text)
+static void add_json_form_c(mg_view_cache *cache, cJSON *o, const char *key, const cJSON *j, int pretty,
+                            const char *null_text)
 {
-    if (v && v->cache) {
-        const char *s = model_text(v, j, pretty)->text[pretty];
+    if (cache) {
+        const char *s = model_text(cache, j, pretty)->text[pretty];
         if (s)
             add_cs(o, key, cJSON_CreateStringReference(s));
         else
@@ -3893,6 +4033,12 @@ static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, in
     else
         add_cs(o, key, cJSON_CreateNull());
     free(s);
+}
+
+/* add_json_form_c with v's cache (`v` NULL: none). */
+static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text)
+{
+    add_json_form_c(v ? v->cache : NULL, o, key, j, pretty, null_text);
 }
 
 static cJSON *model_raw(const vctx *v, const cJSON *j)
@@ -4530,20 +4676,21 @@ static cJSON *http_curl(const vctx *v, const mg_message *g)
 
 /* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
  * example payload. `value` outlives the cache when there is one (the model's,
- * or a generated example the cache keeps); `v` NULL or no cache: nothing is
- * shared (printed and copied every time). */
-static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
+ * or a generated example the cache keeps); no cache: nothing is shared
+ * (printed and copied every time). `lines`: json_lines is made (with a
+ * cache, a pruned view's templates may read none: kept_name). */
+static void example_json_c(mg_view_cache *cache, int lines, cJSON *e, const cJSON *value)
 {
-    add_json_form(v, e, "json", value, 1, "null");
-    if (v && v->cache) {
+    add_json_form_c(cache, e, "json", value, 1, "null");
+    if (cache) {
         /* The lines and the value are the same in every view: referred to,
          * not copied (neither is escaped: add_escapes skips references and
          * adds nothing inside lists of strings or raw `value`s). Lines no
          * template of a pruned view reads are not made: a string per line
          * of every example, kept in the cache until the last target, was
          * a tenth of the cache. */
-        text_ent *t = model_text(v, value, 1);
-        if (kept_name(v, "json_lines")) {
+        text_ent *t = model_text(cache, value, 1);
+        if (lines) {
             if (!t->lines)
                 t->lines = lines_new(t->text[1]);
             add_cs(e, "json_lines", cJSON_CreateArrayReference(t->lines->child));
@@ -4553,26 +4700,41 @@ static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
         add_lines(e, "json_lines", s);
         free(s);
     }
-    add_json_form(v, e, "json_compact", value, 0, "null");
-    add_cs(e, "value", v && v->cache ? ref_value(value) : cJSON_Duplicate(value, 1));
+    add_json_form_c(cache, e, "json_compact", value, 0, "null");
+    add_cs(e, "value", cache ? ref_value(value) : cJSON_Duplicate(value, 1));
 }
 
-/* `generated_example` (headers 0) or `generated_headers_example` (1):
- * {has_value, json, json_lines, json_compact, value, why}. */
-static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
+/* example_json_c with v's cache (`v` NULL: none). */
+static void add_example_json(vctx *v, cJSON *e, const cJSON *value)
+{
+    if (v && v->cache)
+        example_json_c(v->cache, kept_name(v, "json_lines"), e, value);
+    else
+        example_json_c(NULL, 1, e, value);
+}
+
+/* `generated_example` (headers 0) or `generated_headers_example` (1) of
+ * message `g` of model `m`: {has_value, json, json_lines, json_compact,
+ * value, why}. With a cache, the value is generated once for every view
+ * (kept in the cache); *exgen is made on first use (the caller frees it).
+ * `lines` as example_json_c's. What a lazy view's hook makes when a
+ * template reads the member (deferred_get) is what the view built without
+ * the hook has: the same function, with the same cache. */
+static cJSON *example_view_new(mg_view_cache *cache, const mg_model *m, mg_exgen **exgen, int lines,
+                               const mg_message *g, int headers)
 {
     gen_ent *ge = NULL;
     int added = 1;
-    if (v->cache)
-        ge = mg_hmap_put_ptr(&v->cache->gen[headers], g, &added);
+    if (cache)
+        ge = mg_hmap_put_ptr(&cache->gen[headers], g, &added);
     char *why = NULL;
     cJSON *val = NULL;
     if (added) {
-        if (!v->exgen) /* made on first use: every target after the first finds its examples cached */
-            v->exgen = mg_exgen_new(v->m);
-        val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+        if (!*exgen) /* made on first use: every target after the first finds its examples cached */
+            *exgen = mg_exgen_new(m);
+        val = headers ? mg_example_generate_headers(*exgen, g, &why) : mg_example_generate(*exgen, g, &why);
         if (ge) {
-            ge = mg_hmap_get_ptr(&v->cache->gen[headers], g); /* generating added nothing, but be exact */
+            ge = mg_hmap_get_ptr(&cache->gen[headers], g); /* generating added nothing, but be exact */
             ge->val = val;
             ge->why = why;
         }
@@ -4583,7 +4745,7 @@ static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
     cJSON *e = cJSON_CreateObject();
     add_bool(e, "has_value", val != NULL);
     if (val)
-        add_example_json(ge ? v : NULL, e, val);
+        example_json_c(ge ? cache : NULL, ge ? lines : 1, e, val);
     else {
         static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
         for (size_t k = 0; k < sizeof none / sizeof *none; k++)
@@ -4595,6 +4757,11 @@ static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
         free(why);
     }
     return e;
+}
+
+static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
+{
+    return example_view_new(v->cache, v->m, &v->exgen, v->cache ? kept_name(v, "json_lines") : 1, g, headers);
 }
 
 static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_items)
@@ -4693,10 +4860,23 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_cs(o, "examples", ex);
     /* Built for every message (a target may show them beside the
      * catalogue's own examples); never a value that does not validate. */
-    if (v->gen_payload)
-        add_cs(o, "generated_example", generated_example(v, g, 0));
-    if (v->gen_headers)
-        add_cs(o, "generated_headers_example", generated_example(v, g, 1));
+    /* A lazy view leaves them to its hook (deferred_get): most messages
+     * have examples, and templates read these for the others only. */
+    unsigned deferred = 0;
+    if (v->gen_payload) {
+        if (v->lazy)
+            deferred |= 1u << DEF_GEN;
+        else
+            add_cs(o, "generated_example", generated_example(v, g, 0));
+    }
+    if (v->gen_headers) {
+        if (v->lazy)
+            deferred |= 1u << DEF_GEN_HEADERS;
+        else
+            add_cs(o, "generated_headers_example", generated_example(v, g, 1));
+    }
+    if (deferred)
+        deferred_add(v->lazy, o->child, g, deferred);
     if (v->http_keys) {
         add_cs(o, "http_path", http_send_path(v, g));
         add_cs(o, "http_curl", http_curl(v, g));
@@ -4933,12 +5113,17 @@ static cJSON *message_link(const vctx *v, const msg_index *msgs, int i, const ch
          * copy's). The name object is copied, escapes may add inside it,
          * unless it is a shared one (model_name). */
         int type = m ? m->type & 0xFF : cJSON_NULL;
-        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference))
+        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference)) {
             add_cs(o, keys[k], cJSON_CreateObjectReference(m->child)); /* model_name's: nothing escaped in it */
-        else
-            add_cs(o, keys[k], type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
-                               : type == cJSON_NULL   ? cJSON_CreateNull()
-                                                      : cJSON_Duplicate(m, 1));
+        } else {
+            cJSON *c = type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
+                       : type == cJSON_NULL ? cJSON_CreateNull()
+                                            : cJSON_Duplicate(m, 1);
+            /* The message's first member (`name`) carries LZ_DEFERRED,
+             * which cJSON_Duplicate copies: the copy has no such members. */
+            c->type &= ~LZ_DEFERRED;
+            add_cs(o, keys[k], c);
+        }
     }
     return o;
 }
@@ -5538,6 +5723,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))
             v.lz_kept |= (uint64_t)1 << i;
+    if (v.lazy) {
+        v.lazy->def_m = m;
+        v.lazy->def_cache = cache;
+        v.lazy->def_lines = kept_name(&v, "json_lines");
+    }
     desc_outs_init(&v);
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
@@ -5784,14 +5974,15 @@ cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escap
         add_cs(o, c->string, ref_value(c));
     cJSON_ArrayForEach(c, view)
         if (!mg_json_get(item, c->string) &&
-            !lz_const(e, item->child, c->string, strlen(c->string), mg_hash_str(c->string)))
+            !lz_const(e, item->child, c->string, strlen(c->string), mg_hash_str(c->string)) &&
+            !deferred_has(e, item->child, c->string))
             add_cs(o, c->string, ref_value(c));
     return o;
 }
 
 size_t mg_view_escapes_left_out(const mg_view_escapes *e)
 {
-    return e ? e->lz_members : 0;
+    return e ? e->lz_members + e->def_members : 0;
 }
 
 /* A number as cJSON 1.7 prints it: %1.15g when that reads back, else
