@@ -397,7 +397,7 @@ static int emit_all_gen(int gen, int per, int *rcs)
     mg_emit_set s[NDIRS];
     mg_emit_opts o[NDIRS];
     const char *dirs[NDIRS];
-    char dbuf[NDIRS][512], label[NDIRS][8];
+    char dbuf[NDIRS][512], label[NDIRS][16];
     FILE *f = tmpfile();
     for (int k = 0; k < NDIRS; k++) {
         mg_emit_set_init(&s[k]);
