@@ -3159,8 +3159,11 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
     const cJSON *first = obj->child;
     int type = first->type;
     if (memo && *memo >= 2) {
-        int id = (int)*memo - 2;
+        /* Unsigned: the number's halves are a shift and a mask. */
+        unsigned id = (unsigned)*memo - 2;
         if ((type & LZ_DESC) && id < LZ_CHAIN_ID2) {
+            /* (lz_desc_of reads an object's pending sets too: the view
+             * stage's own renders ask while the view is built, lzs_miss.) */
             const lz_desc *d = lz_desc_of(e, first);
             if (d->present >> id & 1)
                 return e->lz_vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
@@ -3172,7 +3175,7 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
             if ((type & 0xFF) == cJSON_Number)
                 return escapes_get_slow(e, obj, k, n, hash, memo); /* its chain in lz_objs */
             const lz_desc *d = &e->lz_nodes[(uint32_t)first->valueint].cd[id / LZ_CHAIN_ID2];
-            int b = id % LZ_CHAIN_ID2;
+            unsigned b = id % LZ_CHAIN_ID2;
             if (d->present >> b & 1)
                 return e->lz_vals[(d->truth >> b & 1) | (d->nul >> b & 1) << 1];
         }

@@ -134,6 +134,45 @@ static void hook_memo_should_answer_as_the_chain_on_made_chains(void)
     mg_view_escapes_free(e);
 }
 
+/* While a view is built, the view stage's own renders ask the hook
+ * (lzs_miss) with an object's sets still pending (lz_dpend, not yet in
+ * lz_descs): the hook reads them there. A hook that read lz_descs only
+ * (the test for the pending object is a compare on every lookup, tempting
+ * to drop since a built view has none pending) would answer "no member"
+ * for the object being made, and the view stage would render those types
+ * the slow way (full_info), with the same output: only this shows it
+ * through lzs_miss. */
+static void hook_while_building_should_read_pending_sets(void)
+{
+    mg_view_escapes *e = escapes_new();
+    cJSON *objs[2];
+    for (size_t o = 0; o < 2; o++) {
+        objs[o] = cJSON_CreateObject();
+        cJSON_AddItemToObject(objs[o], "name", cJSON_CreateString("n"));
+    }
+    const char *k = lz_names[LZ_first];
+    size_t n = strlen(k);
+    uint32_t h = mg_hash_mem_seed(0, k, n);
+    uint16_t memo = 0;
+    /* Object 0's sets pending, then in lz_descs once object 1's are. */
+    lz_put(e, objs[0]->child, k, LZ_first, cJSON_True);
+    CHECK(e->lz_dpend_first == objs[0]->child);
+    CHECK(cJSON_IsTrue(lzs_miss(e, objs[0], k, n, h, &memo)));
+    CHECK(memo == LZ_first + 2);
+    CHECK(cJSON_IsTrue(lzs_miss(e, objs[0], k, n, h, &memo)));
+    lz_put(e, objs[1]->child, k, LZ_first, cJSON_NULL);
+    CHECK(e->lz_dpend_first == objs[1]->child);
+    CHECK(cJSON_IsTrue(lzs_miss(e, objs[0], k, n, h, &memo)));
+    CHECK(cJSON_IsNull(lzs_miss(e, objs[1], k, n, h, &memo)));
+    /* Built: every set in lz_descs, read by the hook without the test. */
+    lz_desc_flush(e);
+    CHECK(cJSON_IsTrue(mg_view_escapes_get_memo(e, objs[0], k, n, h, &memo)));
+    CHECK(cJSON_IsNull(mg_view_escapes_get_memo(e, objs[1], k, n, h, &memo)));
+    for (size_t o = 0; o < 2; o++)
+        cJSON_Delete(objs[o]);
+    mg_view_escapes_free(e);
+}
+
 /* Every object of the lazy view under `node`, each member list once. */
 static void compare_tree(mg_view_escapes *e, const cJSON *node, mg_hmap *seen)
 {
@@ -196,6 +235,7 @@ int main(void)
     setenv("MSGGEN_TEMPLATES", templates, 1);
     RUN(hook_names_should_be_told_apart);
     RUN(hook_memo_should_answer_as_the_chain_on_made_chains);
+    RUN(hook_while_building_should_read_pending_sets);
     RUN(hook_memo_should_answer_as_without_it_on_every_lazy_view);
     return unit_done();
 }
