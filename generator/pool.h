@@ -45,6 +45,15 @@ int mg_pool_installed(void);
  * leaves its frees to the exit: run.c) is gone with its chunk. */
 void mg_pool_release(void);
 
+/* Gives the pages of the empty chunks back to the system (madvise, where
+ * there is MADV_DONTNEED; the chunks are reused as fresh ones), and malloc's
+ * free pages (glibc's malloc_trim; elsewhere nothing). For the moments
+ * between a big free and a big allocation of the other allocator: the pool
+ * and malloc do not reuse each other's freed memory, and main.c keeps
+ * malloc from giving it back on its own. Costs a system call per empty chunk
+ * and the page faults of reusing them. */
+void mg_pool_trim(void);
+
 /* The allocator itself (also usable without cJSON, e.g. by the unit tests).
  * mg_pool_free(NULL) does nothing; allocation failure aborts. */
 void *mg_pool_alloc(size_t n);

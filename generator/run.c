@@ -727,6 +727,14 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     for (size_t i = 0; i < n && !mg_diag_full(d); i++) {
         view_and_render(&src, ts[i], &sets[i], exiting && i + 1 == n, d);
         mg_target_release_templates(ts[i]);
+        /* What this target's view and render freed, malloc's and the
+         * pool's, goes back before the next one: each reuses only its own
+         * freed memory, and the next render's malloc peak (a markdown
+         * render's escape memo) would come on top of pool pages this view
+         * left empty, and the next view's pool pages on top of this
+         * render's freed malloc heap. */
+        if (i + 1 < n)
+            mg_pool_trim();
     }
     /* Only now is it known which override partials were used. */
     if (!d->errors && o->override_dir)

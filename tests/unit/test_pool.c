@@ -122,12 +122,57 @@ static void pool_should_stay_off_when_asked(void)
     cJSON_Delete(o);
 }
 
+/* mg_pool_trim gives back the empty chunks only: blocks in use keep their
+ * contents, and the chunks given back are the next fresh ones (the region
+ * does not grow while there are some). */
+static void pool_should_trim_only_empty_chunks_and_reuse_them(void)
+{
+    enum { KEEP = 3000, DROP = 5000 };
+    static unsigned char *keep[KEEP];
+    static char *drop[DROP];
+    for (int i = 0; i < KEEP; i++) {
+        keep[i] = mg_pool_alloc(64);
+        memset(keep[i], (i * 31 + 7) & 0xFF, 64);
+    }
+    for (int i = 0; i < DROP; i++)
+        drop[i] = mg_pool_alloc(120);
+    for (int i = 0; i < DROP; i++)
+        mg_pool_free(drop[i]);
+    size_t held = mg_pool_chunk_bytes(), cold_before = ncold;
+    char *top = bump;
+    mg_pool_trim();
+    CHECK(empty == NULL);
+    CHECK_INT(mg_pool_chunk_bytes(), held);
+#if defined(MADV_DONTNEED)
+    CHECK(ncold >= cold_before + (size_t)DROP * 120 / CHUNK_BYTES - 1);
+#else
+    (void)cold_before;
+#endif
+    int bad = 0;
+    for (int i = 0; i < KEEP; i++)
+        for (int k = 0; k < 64; k++)
+            bad += keep[i][k] != ((i * 31 + 7) & 0xFF);
+    CHECK_INT(bad, 0);
+    for (int i = 0; i < DROP; i++) {
+        drop[i] = mg_pool_alloc(120);
+        memset(drop[i], 0x5A, 120);
+        bad += (uintptr_t)drop[i] - region_start >= (uintptr_t)(top - region);
+    }
+    CHECK_INT(bad, 0);   /* every block inside what the region had */
+    CHECK(bump == top); /* no fresh chunk while given-back ones wait */
+    for (int i = 0; i < DROP; i++)
+        mg_pool_free(drop[i]);
+    for (int i = 0; i < KEEP; i++)
+        mg_pool_free(keep[i]);
+}
+
 int main(void)
 {
     RUN(pool_should_reuse_a_freed_block_of_the_same_class);
     RUN(pool_should_hand_out_disjoint_aligned_blocks);
     RUN(pool_should_pack_blocks_without_headers);
     RUN(pool_should_hand_back_empty_chunks);
+    RUN(pool_should_trim_only_empty_chunks_and_reuse_them);
     RUN(pool_should_give_big_blocks_to_malloc);
     RUN(pool_should_carry_cjson_trees);
     RUN(pool_should_stay_off_when_asked);
