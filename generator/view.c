@@ -1634,6 +1634,24 @@ static void deferred_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
     share->type |= LZ_DEFERRED;
 }
 
+/* Which deferred member k[0..n) names (DEF_*), or -1. */
+static int def_which(const char *k, size_t n)
+{
+    for (int i = 0; i < DEF_N; i++)
+        if (n == def_lens[i] && memcmp(k, def_names[i], n) == 0)
+            return i;
+    return -1;
+}
+
+/* The item whose member `which` (DEF_*) the object whose first member is
+ * `first` left out, or NULL. */
+static def_item *def_left_out(mg_view_escapes *e, const cJSON *first, int which)
+{
+    const def_key *f = which >= 0 ? mg_hmap_get_ptr(&e->def_keys, first) : NULL;
+    def_item *it = f ? &e->def_items[f->item] : NULL;
+    return it && (it->which >> which & 1) ? it : NULL;
+}
+
 /* The deferred member k[0..n) of the object whose first member is `first`,
  * made at its first lookup, or NULL when the object has no such member
  * left out (then the view built without the hook has none either: only
@@ -1641,15 +1659,9 @@ static void deferred_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
 __attribute__((noinline)) static const cJSON *deferred_get(mg_view_escapes *e, const cJSON *first, const char *k,
                                                            size_t n)
 {
-    int which = -1;
-    for (int i = 0; i < DEF_N && which < 0; i++)
-        if (n == def_lens[i] && memcmp(k, def_names[i], n) == 0)
-            which = i;
-    const def_key *f = which >= 0 ? mg_hmap_get_ptr(&e->def_keys, first) : NULL;
-    if (!f)
-        return NULL;
-    def_item *it = &e->def_items[f->item];
-    if (!(it->which >> which & 1))
+    int which = def_which(k, n);
+    def_item *it = def_left_out(e, first, which);
+    if (!it)
         return NULL;
     if (!it->made[which]) {
         cJSON *o = example_view_new(e->def_cache, e->def_m, &e->def_exgen, e->def_lines, it->g, which);
@@ -1670,13 +1682,7 @@ static int deferred_has(mg_view_escapes *e, const cJSON *first, const char *k)
 {
     if (!e || !first || !(first->type & LZ_DEFERRED))
         return 0;
-    size_t n = strlen(k);
-    for (int i = 0; i < DEF_N; i++)
-        if (n == def_lens[i] && memcmp(k, def_names[i], n) == 0) {
-            const def_key *f = mg_hmap_get_ptr(&e->def_keys, first);
-            return f && (e->def_items[f->item].which >> i & 1);
-        }
-    return 0;
+    return def_left_out(e, first, def_which(k, strlen(k))) != NULL;
 }
 
 /* `share` (share_item of `item`) has the escaped members and the constant
