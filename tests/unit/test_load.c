@@ -773,8 +773,11 @@ static void load_should_read_pipes_whole_and_refuse_them_over_the_limit(void)
     mg_docset *set = mg_docset_new(NULL);
     /* "k<i>: v" for 30 000 keys, each line 15 bytes ("k00000: v12345\n"). */
     static char text[30000 * 15 + 1];
-    for (int i = 0; i < 30000; i++)
-        snprintf(text + (size_t)i * 15, 16, "k%05d: v%05d\n", i, i);
+    for (int i = 0; i < 30000; i++) {
+        char line[40];
+        snprintf(line, sizeof line, "k%05d: v%05d\n", i, i);
+        memcpy(text + (size_t)i * 15, line, 16);
+    }
     pid_t pid = fifo_writer("p.yaml", text, strlen(text));
     const mg_doc *doc = mg_docset_load(set, "p.yaml", mg_mark_at(NULL, 0, 0), &d);
     waitpid(pid, NULL, 0);
