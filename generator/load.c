@@ -1732,9 +1732,15 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
         if (S_ISREG(st.st_mode))
             mg_buf_reserve(out, (size_t)st.st_size + 1);
     }
-    char chunk[65536];
+    /* Straight into `out`, which the size above made room for (one read
+     * takes a regular file), rather than through a chunk copied after it:
+     * that copy was 6 M instructions of loading a 1 000-message catalogue.
+     * A read asks for at most one byte over the limit. */
     for (;;) {
-        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (out->len + 1 >= out->cap)
+            mg_buf_grow(out, 65536);
+        size_t room = out->cap - out->len - 1, left = (size_t)MG_MAX_INPUT_BYTES + 1 - out->len;
+        size_t n = fread(out->data + out->len, 1, room < left ? room : left, f);
         if (n == 0)
             break;
         if (out->len + n > MG_MAX_INPUT_BYTES) {
@@ -1744,7 +1750,7 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
                           MG_MAX_INPUT_BYTES);
             return -1;
         }
-        mg_buf_append(out, chunk, n);
+        out->len += n;
     }
     int err = ferror(f);
     fclose(f);

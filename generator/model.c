@@ -2945,6 +2945,9 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
     if (wflags(e) & W_STATE)
         return;
     wset(e, 0, W_PATH);
+    /* Entries keep their place when the table grows: the search below may
+     * move them, not renumber them. */
+    size_t at = mg_hmap_index(&w->seen, e);
     w->path = mg_xgrow(w->path, w->npath, &w->cap, sizeof *w->path);
     w->path[w->npath++] = st;
     wstep t;
@@ -2979,8 +2982,7 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
         }
     }
     w->npath--;
-    /* Looked up again: the search below may have grown the table. */
-    wset(mg_hmap_get_ptr(&w->seen, st.node), W_STATE, W_DONE);
+    wset(mg_hmap_at(&w->seen, at), W_STATE, W_DONE);
 }
 
 static void walk_node(mg_model *m, wctx *w, wstep st, int depth);

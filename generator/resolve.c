@@ -235,7 +235,6 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
      * reported by every request as before. */
     if (mg_doc_hop_get(doc, member, tdoc, tnode))
         return 0;
-    mg_mark at = mg_doc_mark(doc, member);
     if (!cJSON_IsString(member) || !member->valuestring) {
         mg_doc_error(d, doc, member, "'$ref' must be a string (a URI reference such as '#/components/schemas/Name')");
         return -1;
@@ -348,7 +347,7 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             mg_buf_fini(&joined);
             goto out;
         }
-        target = mg_docset_load(set, jp, at, d);
+        target = mg_docset_load(set, jp, mg_doc_mark(doc, member), d);
         if (target)
             mg_docset_set_ref_file(set, jp, target);
         mg_buf_fini(&joined);
@@ -401,7 +400,7 @@ typedef struct refent {
 static int is_data_member(const char *name)
 {
     static const char *const data[] = {"enum", "const", "default", "examples", "example", NULL};
-    if (!strchr("ecd", name[0])) /* the initials above: most names are none of them */
+    if (name[0] != 'e' && name[0] != 'c' && name[0] != 'd') /* the initials above: most names are none */
         return 0;
     for (const char *const *p = data; *p; p++)
         if (strcmp(name, *p) == 0)
@@ -413,7 +412,7 @@ static int is_name_map_member(const char *name)
 {
     static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs",
                                        "dependentSchemas", NULL};
-    if (!strchr("pd$", name[0]))
+    if (name[0] != 'p' && name[0] != 'd' && name[0] != '$')
         return 0;
     for (const char *const *p = maps; *p; p++)
         if (strcmp(name, *p) == 0)
@@ -606,7 +605,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
                 continue;
             int skip = 0, names = 0;
             if (in_object && c->string) {
-                if (!w.names && strcmp(c->string, "$ref") == 0)
+                if (!w.names && c->string[0] == '$' && strcmp(c->string, "$ref") == 0)
                     skip = 1;
                 else if (!w.names && is_data_member(c->string))
                     skip = 1;

@@ -244,12 +244,33 @@ static int known_id(size_t k, int id)
     return id >= 0 && (ids.known[k][id / 64] >> (id % 64) & 1);
 }
 
+/* The ids of member names met in this walk, by the name's address: the
+ * loader interns member names (one string per distinct key), so a name
+ * seen before is one pointer compare here, where key_id hashes and compares
+ * its bytes (a fifth of the walk at 1 000 messages). The trees do not change
+ * during a walk, so an address keeps its text. Direct-mapped: a collision
+ * only costs a key_id. */
+#define MEMO_SLOTS 512
+
 typedef struct walker {
     mg_docset *set;
     mg_diag *d;
     int v2;          /* AsyncAPI 2.x: components hold 2.x channels */
     mg_hmap seen;    /* nodes checked: each warned about once */
+    const char *memo_key[MEMO_SLOTS];
+    int memo_id[MEMO_SLOTS];
 } walker;
+
+/* key_id(key, 0) through w's memo. */
+static int member_id(walker *w, const char *key)
+{
+    size_t slot = (size_t)(((uintptr_t)key >> 3) * 0x9E3779B97F4A7C15ULL >> 40) & (MEMO_SLOTS - 1);
+    if (w->memo_key[slot] != key) {
+        w->memo_key[slot] = key;
+        w->memo_id[slot] = key_id(key, 0);
+    }
+    return w->memo_id[slot];
+}
 
 static int known(const char *const *keys, const char *key)
 {
@@ -333,7 +354,7 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
-        int id = key_id(c->string, 0);
+        int id = member_id(w, c->string);
         if (id >= 0 && child_of[id]) {
             unsigned i = child_of[id] - 1u;
             if (!(found >> i & 1)) {
@@ -341,7 +362,7 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
                 child_at[i] = c;
             }
         }
-        if (strncmp(c->string, "x-", 2) == 0 || known_id((size_t)k, id))
+        if (known_id((size_t)k, id) || (c->string[0] == 'x' && c->string[1] == '-'))
             continue;
         if (strcmp(c->string, "$ref") == 0)
             continue;
@@ -360,10 +381,14 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
 void mg_typos_check(mg_docset *set, const mg_doc *doc, mg_typo_root root, mg_diag *d)
 {
     ids_init();
-    walker w = {set, d, root == MG_TYPO_ASYNCAPI2, {0}};
-    mg_hmap_init(&w.seen, sizeof(const cJSON *));
-    walk(&w, doc, doc->root, root == MG_TYPO_SCHEMA ? K_SCHEMA : root == MG_TYPO_ASYNCAPI2 ? K_ROOT2 : K_ROOT3, 0);
-    mg_hmap_fini(&w.seen);
+    walker *w = mg_xcalloc(1, sizeof *w);
+    w->set = set;
+    w->d = d;
+    w->v2 = root == MG_TYPO_ASYNCAPI2;
+    mg_hmap_init(&w->seen, sizeof(const cJSON *));
+    walk(w, doc, doc->root, root == MG_TYPO_SCHEMA ? K_SCHEMA : root == MG_TYPO_ASYNCAPI2 ? K_ROOT2 : K_ROOT3, 0);
+    mg_hmap_fini(&w->seen);
+    free(w);
 }
 
 const char *mg_typo_suggest(const char *kind_name, const char *key)

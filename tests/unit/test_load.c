@@ -3,6 +3,8 @@
 #include "../../generator/load.c"
 
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "testfs.h"
@@ -740,6 +742,68 @@ static void load_should_refuse_files_over_the_size_limit_without_reading_them(vo
     testfs_leave();
 }
 
+/* Writes `n` bytes of `unit` (repeated, cut at n) into the FIFO `path` from
+ * a child process; returns its pid. */
+static pid_t fifo_writer(const char *path, const char *unit, size_t n)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    signal(SIGPIPE, SIG_DFL);
+    FILE *f = fopen(path, "wb");
+    size_t ul = strlen(unit);
+    for (size_t done = 0; f && done < n; done += ul)
+        if (fwrite(unit, 1, n - done < ul ? n - done : ul, f) == 0)
+            break;
+    if (f)
+        fclose(f);
+    _exit(0);
+}
+
+/* A file with no size to read ahead (a FIFO) is read into the document's
+ * buffer as it comes, in reads that grow it: a 300 KB mapping loads whole,
+ * and one byte over the input limit is the limit's error. */
+static void load_should_read_pipes_whole_and_refuse_them_over_the_limit(void)
+{
+    testfs_enter();
+    CHECK(mkfifo("p.yaml", 0600) == 0);
+    capture cap;
+    mg_diag d;
+    capture_init(&cap, &d);
+    mg_docset *set = mg_docset_new(NULL);
+    /* "k<i>: v" for 30 000 keys, each line 15 bytes ("k00000: v12345\n"). */
+    static char text[30000 * 15 + 1];
+    for (int i = 0; i < 30000; i++) {
+        char line[40];
+        snprintf(line, sizeof line, "k%05d: v%05d\n", i, i);
+        memcpy(text + (size_t)i * 15, line, 16);
+    }
+    pid_t pid = fifo_writer("p.yaml", text, strlen(text));
+    const mg_doc *doc = mg_docset_load(set, "p.yaml", mg_mark_at(NULL, 0, 0), &d);
+    waitpid(pid, NULL, 0);
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(cJSON_GetArraySize(doc->root), 30000);
+        CHECK_STR(cJSON_GetStringValue(get(doc->root, "k29999")), "v29999");
+        CHECK_STR(cJSON_GetStringValue(get(doc->root, "k00000")), "v00000");
+    }
+    mg_docset_free(set);
+    CHECK(unlink("p.yaml") == 0 && mkfifo("p.yaml", 0600) == 0);
+    set = mg_docset_new(NULL);
+    pid = fifo_writer("p.yaml", "# a comment line of YAML, long enough to fill the limit fast ......\n",
+                      (size_t)MG_MAX_INPUT_BYTES + 1);
+    CHECK(mg_docset_load(set, "p.yaml", mg_mark_at(NULL, 0, 0), &d) == NULL);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    char want[200];
+    snprintf(want, sizeof want, "p.yaml: error: file is over the %u-byte input limit (split it into files joined by $ref)",
+             MG_MAX_INPUT_BYTES);
+    CHECK_STR(capture_text(&cap), want);
+    mg_docset_free(set);
+    capture_fini(&cap);
+    testfs_leave();
+}
+
 static void load_data_file_should_return_a_tree_the_caller_owns(void)
 {
     testfs_enter();
@@ -979,6 +1043,7 @@ int main(void)
     RUN(load_should_normalise_paths_lexically);
     RUN(load_should_read_a_file_once_per_docset);
     RUN(load_should_refuse_files_over_the_size_limit_without_reading_them);
+    RUN(load_should_read_pipes_whole_and_refuse_them_over_the_limit);
     RUN(load_data_file_should_return_a_tree_the_caller_owns);
     RUN(load_should_give_parents_and_indexes);
     RUN(load_should_find_members_through_the_index);

@@ -538,6 +538,48 @@ static void model_should_reject_unsupported_versions_naming_supported_ones(void)
     done(m);
 }
 
+/* The loop search marks each schema searched once it is done (find_loops_at
+ * keeps the entry's place across the table's growth): a schema that a chain
+ * of in-place $refs reached before is no loop when a later schema reaches
+ * it through allOf or oneOf, however many schemas the table holds by then;
+ * a real loop among them is still reported, once, at its $ref. */
+static void model_should_find_only_real_loops_after_long_searches(void)
+{
+    mg_buf y;
+    mg_buf_init(&y);
+    mg_buf_append_str(&y, A3 "components:\n  schemas:\n");
+    for (int i = 0; i < 60; i++)
+        mg_buf_appendf(&y, "    S%d:\n      oneOf:\n        - $ref: '#/components/schemas/S%d'\n"
+                           "        - type: string\n", i, i + 1);
+    mg_buf_append_str(&y, "    S60: {type: string}\n");
+    for (int i = 0; i < 60; i += 7)
+        mg_buf_appendf(&y, "    B%d:\n      allOf:\n        - $ref: '#/components/schemas/S%d'\n", i, i);
+    mg_buf_append_str(&y, "  messages:\n    m:\n      payload: {$ref: '#/components/schemas/B7'}\n");
+    mg_model *m = build(y.data);
+    CHECK(m != NULL);
+    unit_note("# errors were:\n%s", errs);
+    CHECK_STR(errs, "");
+    done(m);
+    mg_buf_append_str(&y, "    L0: {oneOf: [{type: string}, {$ref: '#/components/schemas/L1'}]}\n"
+                          "    L1: {anyOf: [{$ref: '#/components/schemas/S3'}, {$ref: '#/components/schemas/L0'}]}\n");
+    /* the loop's schemas go under components.schemas: move the message last */
+    char *msg = strstr(y.data, "  messages:\n");
+    mg_buf fixed;
+    mg_buf_init(&fixed);
+    mg_buf_append(&fixed, y.data, (size_t)(msg - y.data));
+    mg_buf_append_str(&fixed, strstr(msg, "    L0:"));
+    mg_buf_append(&fixed, msg, (size_t)(strstr(msg, "    L0:") - msg));
+    m = build(fixed.data);
+    CHECK(m == NULL);
+    unit_note("# errors were:\n%s", errs);
+    CHECK(strstr(errs, "error: schema loop with no property or item in between") != NULL);
+    CHECK(strstr(errs, "#/components/schemas/L0 -> ") != NULL);
+    CHECK_INT(strstr(errs, "\n") == errs + strlen(errs) - 1, 1); /* one line */
+    done(m);
+    mg_buf_fini(&fixed);
+    mg_buf_fini(&y);
+}
+
 static void model_should_reject_unknown_types_and_bad_keyword_values(void)
 {
     mg_model *m = build(A3 "components:\n  messages:\n    m:\n      payload:\n"
@@ -687,6 +729,7 @@ int main(void)
     RUN(model_should_take_field_metadata_from_the_property_then_its_target);
     RUN(model_should_name_a_payload_that_collides_with_a_declared_type);
     RUN(model_should_reject_unsupported_versions_naming_supported_ones);
+    RUN(model_should_find_only_real_loops_after_long_searches);
     RUN(model_should_reject_unknown_types_and_bad_keyword_values);
     RUN(model_should_reject_messages_without_payload_and_duplicates);
     RUN(model_should_name_components_messages_that_share_a_name_by_their_keys);

@@ -146,8 +146,62 @@ static void names_should_give_the_same_casings_in_one_block(void)
     }
 }
 
+/* split_into's one pass over ASCII against split_folded (fold, then split),
+ * on every string of up to five bytes over an alphabet with each byte class
+ * and an acronym's shapes, and on longer ones from a fixed generator; and a
+ * name with a UTF-8 letter after ASCII text, which split_into hands over. */
+static int split_agree(const char *raw, int report)
+{
+    char a[2 * 64 + 2], b[2 * 64 + 2];
+    size_t n = strlen(raw), la = 0, lb = 0;
+    int ca = split_into(a, &la, raw, n), cb = split_folded(b, &lb, raw, n);
+    if (ca == cb && la == lb && memcmp(a, b, la) == 0)
+        return 1;
+    if (report)
+        unit_note("# split of '%s' differs\n", raw);
+    return 0;
+}
+
+static void names_should_split_ascii_in_one_pass_as_after_folding(void)
+{
+    static const char alpha[] = "aZB9_ .c";
+    const size_t na = sizeof alpha - 1;
+    char raw[64];
+    int wrong = 0;
+    size_t total = 0;
+    for (size_t len = 0; len <= 5; len++) {
+        size_t count = 1;
+        for (size_t i = 0; i < len; i++)
+            count *= na;
+        for (size_t v = 0; v < count; v++, total++) {
+            size_t x = v;
+            for (size_t i = 0; i < len; i++, x /= na)
+                raw[i] = alpha[x % na];
+            raw[len] = '\0';
+            wrong += !split_agree(raw, wrong < 8);
+        }
+    }
+    unsigned seed = 12345;
+    static const char wide[] = "abcxyzABCXYZ0189_-. /$@";
+    for (int t = 0; t < 20000; t++, total++) {
+        size_t len = 6 + (seed >> 16) % 50;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            raw[i] = wide[(seed >> 16) % (sizeof wide - 1)];
+        }
+        raw[len] = '\0';
+        wrong += !split_agree(raw, wrong < 8);
+    }
+    CHECK_INT(wrong, 0);
+    CHECK_INT(total, 57449);
+    CHECK(split_agree("HTTPServer M\xc3\xbcllerID", 1));
+    casings("HTTPServer M\xc3\xbcllerID");
+    CHECK_STR(got[MG_CASE_SNAKE], "http_server_mueller_id");
+}
+
 int main(void)
 {
+    RUN(names_should_split_ascii_in_one_pass_as_after_folding);
     RUN(names_should_split_camel_case);
     RUN(names_should_split_kebab_snake_and_spaces_alike);
     RUN(names_should_split_acronyms_and_keep_digits_with_the_word_before);

@@ -120,11 +120,78 @@ static void typos_should_suggest_only_near_unknown_keywords(void)
     CHECK(mg_typo_suggest("operation", "action") == NULL);     /* 3.x */
 }
 
+/* The typo walk's warnings for a schema with more distinct member names than
+ * its memo of member ids has slots (typo.c, MEMO_SLOTS), so that names share
+ * slots: one warning per member that mg_typo_suggest (no memo) reports, in
+ * document order, at the member's key. */
+static const char *const typo_words[] = {"minimun", "requried", "tpye", "maxLenght", "patern", "descripton",
+                                         "itmes", "enun", "x-minimun", "minimum", "type", "title",
+                                         "format", "deprecated", "unit", "$ref"};
+static const char *const typo_bases[10] = {"minimum", "maximum", "pattern", "required", "format",
+                                           "items", "title", "default", "examples", "properties"};
+#define TYPO_WORDS (sizeof typo_words / sizeof *typo_words)
+#define TYPO_PROPS 400
+#define TYPO_KEYS 8 /* per property: two names made for it, six of typo_words */
+
+static char typo_want[TYPO_PROPS * TYPO_KEYS][160];
+static size_t typo_nwant, typo_seen, typo_wrong;
+
+static void typo_sink(void *user, const char *line)
+{
+    (void)user;
+    if (typo_seen >= typo_nwant || strcmp(line, typo_want[typo_seen]) != 0) {
+        if (typo_wrong++ == 0)
+            unit_note("# first wrong warning (%zu): %s\n#   want: %s\n", typo_seen, line,
+                      typo_seen < typo_nwant ? typo_want[typo_seen] : "(none)");
+    }
+    typo_seen++;
+}
+
+static void typos_should_be_warned_for_every_member_the_tables_name(void)
+{
+    mg_buf y;
+    mg_buf_init(&y);
+    mg_buf_append_str(&y, "type: object\nproperties:\n");
+    int line = 3;
+    typo_nwant = typo_seen = typo_wrong = 0;
+    for (int p = 0; p < TYPO_PROPS; p++, line++) {
+        mg_buf_appendf(&y, "  p%d:\n", p);
+        for (int j = 0; j < TYPO_KEYS; j++) {
+            char own[32];
+            const char *key = own;
+            if (j == 0)
+                snprintf(own, sizeof own, "k%d", p); /* far from every keyword */
+            else if (j == 1) /* a keyword and a digit: a typo of it */
+                snprintf(own, sizeof own, "%s%d", typo_bases[p % 10], p / 10 % 10);
+            else
+                key = typo_words[((size_t)p + (size_t)j) % TYPO_WORDS];
+            mg_buf_appendf(&y, "    %s: %s\n", key, strcmp(key, "$ref") == 0 ? "'#/properties/p0'" : "1");
+            line++;
+            const char *near = mg_typo_suggest("schema", key);
+            if (near && strcmp(key, "$ref") != 0)
+                snprintf(typo_want[typo_nwant++], sizeof typo_want[0],
+                         "c.yaml:%d:5: warning: unknown keyword '%s' (did you mean '%s'?)", line, key, near);
+        }
+    }
+    set = mg_docset_new(".");
+    mg_diag_init_sink(&diag, typo_sink, NULL);
+    const mg_doc *doc = mg_docset_load_buffer(set, "c.yaml", y.data, y.len, &diag);
+    CHECK(doc != NULL);
+    if (doc)
+        mg_typos_check(set, doc, MG_TYPO_SCHEMA, &diag);
+    CHECK(typo_nwant > TYPO_PROPS); /* the words above give warnings */
+    CHECK_INT(typo_seen, typo_nwant);
+    CHECK_INT(typo_wrong, 0);
+    mg_docset_free(set);
+    mg_buf_fini(&y);
+}
+
 int main(void)
 {
     RUN(formats_should_be_classified);
     RUN(avro_should_become_json_schema_at_its_positions);
     RUN(avro_errors_should_be_one_line_at_the_node);
     RUN(typos_should_suggest_only_near_unknown_keywords);
+    RUN(typos_should_be_warned_for_every_member_the_tables_name);
     return unit_done();
 }
