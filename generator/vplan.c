@@ -2021,6 +2021,9 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
         /* The first function with a content is the one the others become. */
         mg_hmap seen;
         mg_hmap_init(&seen, sizeof(fn_seen));
+        /* At most every compiled function: room at once, not grown (and
+         * every entry placed again) a dozen times a round. */
+        mg_hmap_reserve(&seen, (size_t)c->ncompiled);
         for (int i = 0; i < n; i++) {
             if (!fns[i] || map[i] != i)
                 continue;
@@ -2251,6 +2254,10 @@ static int name_ent_eq(const void *ent, const void *key)
 static void count_names(mg_hmap *seen, char *const *names, const int *map, int n)
 {
     mg_hmap_init(seen, sizeof(name_ent));
+    size_t kept = 0; /* room for every name at once */
+    for (int i = 0; i < n; i++)
+        kept += map[i] == i;
+    mg_hmap_reserve(seen, kept);
     for (int i = 0; i < n; i++)
         if (map[i] == i) {
             uint32_t h = quick_hash(names[i]);
@@ -3218,6 +3225,8 @@ typedef struct mark_ctx {
     fn_copies *fl;  /* the function's literals */
     fn_key_ent *fc;
     int convert;    /* 1: also what canon_walk does (r->names are made) */
+    size_t parts;   /* the lists and objects met below the functions' own members:
+                     * canonize's parts are at most these */
     const pctx *sigs; /* the constants functions left out (strip_fn), or NULL */
     const char *seen_shared[KEY_SEEN];
     const char *seen_all[KEY_SEEN];
@@ -3263,7 +3272,7 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             if (mc->convert && ch->string == key_name_rest)
                 cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
             continue;
-        } else if (!mark_shared(mc, ch, 0))
+        } else if (mc->parts++, !mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to
          * (passed over above). */
@@ -3300,7 +3309,7 @@ static void free_uris(pctx *c)
 
 /* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
  * must be the same). */
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of);
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, size_t parts);
 
 /* The raw plan of `m`, its functions converted for `conv`'s literals
  * (canonize) when `conv` is not NULL. */
@@ -3377,6 +3386,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         mark_shared(mc, fn, 1);
     }
     add_keys(&r->keys, mc->seen_all, r->patterns);
+    size_t parts = mc->parts;
     free(mc);
     /* The names of the constants left out are the plan's too. */
     for (size_t i = 0; c.strip_r && i < r->nsents; i++) {
@@ -3399,7 +3409,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     }
     free(c.fnkeys);
     if (conv) /* the walk was mark_shared's */
-        canonize(conv, r, 0, c.strip_r ? &c.sig_of : NULL);
+        canonize(conv, r, 0, c.strip_r ? &c.sig_of : NULL, parts);
     mg_hmap_fini(&c.sig_of);
     return r;
 }
@@ -3924,7 +3934,9 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * it for the targets whose literals read otherwise (copy_plan). Only for a
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
- * them as build_raw made the plan); only the literals are left. */
+ * them as build_raw made the plan); only the literals are left. `parts`
+ * (0: unknown) bounds the lists and objects dd_walk keeps (mark_shared
+ * counts them), for its table's room. */
 /* ---- shared tails ---------------------------------------------------------
  * A function without a keyword's subschema refers to function 0 there
  * (add_fn: a false has_*_fn beside it): about ten such members a function,
@@ -4196,7 +4208,7 @@ static void fn0_tail_cut(mg_vplan_raw *r)
             }
 }
 
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, size_t parts)
 {
     mg_buf b;
     mg_buf_init(&b);
@@ -4204,6 +4216,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
     dd_ctx dc = {.r = r, .sig_of = sig_of};
     move_memo *move = mg_xcalloc(MOVE_MEMO, sizeof *move);
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
+    mg_hmap_reserve(&dc.parts, parts); /* room at once (0: grown as needed) */
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
         fn_copies *fl = &r->copies[k];
@@ -4624,7 +4637,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         return NULL;
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     if (cache && !raw->converted)
-        canonize(&c, raw, 1, NULL);
+        canonize(&c, raw, 1, NULL, 0);
     /* Shared subtrees are not escaped (add_escapes skips references), so
      * they are shared only if the caller escapes none of their keys, and
      * only if the raw plan outlives this plan (it is cached). */
@@ -4760,6 +4773,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         }
         c.type_fn = raw->type_fn;
         mg_hmap_init(&c.type_by_id, sizeof(type_ent));
+        mg_hmap_reserve(&c.type_by_id, (size_t)m->ntypes);
         cJSON_ArrayForEach(item, types) {
             const char *id = cJSON_GetStringValue(mg_json_get(item, "id"));
             if (!id || type_by_id(&c, id)) /* the first type of an id, as a scan would find */
