@@ -142,6 +142,8 @@ typedef struct pctx {
     uintptr_t canon_lo, canon_hi; /* copy_plan's source is a converted function (canonize): its
                                    * literals point into [lo, hi), each followed by its raw text */
     int canon;                /* 1: copy_plan's source is a converted function */
+    char plain_extra[256];    /* the bytes the converted functions' context writes as they
+                               * are and this target's does not (plain_extra) */
     int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
     int failed;
     /* The constants left out of the converted functions (strip_consts). */
@@ -4452,19 +4454,40 @@ static cJSON *fn_self(pctx *c, const mg_vplan_raw *r, const fn_copies *fl, const
     return cJSON_CreateObjectReference(fn->child);
 }
 
-/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs)
- * is written as it is in context `e` (lit_is_plain: single quotes aside). */
-static int canon_plain_in(const fn_copies *fl, mg_escape e)
+/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs),
+ * all written as they are by the converted functions' context
+ * (fl->canon_plain), is written as it is by a context that writes every
+ * byte alike but those of `extra` (plain_extra): whether none has one of
+ * them. */
+static int canon_plain_in(const fn_copies *fl, const char *extra)
 {
     const char *p = fl->canon, *end = fl->canon ? fl->canon + fl->canon_len : NULL;
     while (p && p < end) {
         const char *raw = p + strlen(p) + 1;
         size_t n = strlen(raw);
-        if (!lit_is_plain(e, raw, n))
+        if (strpbrk(raw, extra))
             return 0;
         p = raw + n + 1;
     }
     return 1;
+}
+
+/* Sets out[] to the bytes that context `from` writes as they are and
+ * context `to` does not (a single quote aside, as lit_is_plain), a string.
+ * Escaping is byte by byte where nothing is replaced (escape.h), so a text
+ * `from` writes as it is is written as it is by `to` exactly when it has
+ * none of them: canon_plain_in looks for those few bytes (none for python
+ * after c, '$' and '`' for typescript) instead of asking `to` about every
+ * byte of every literal of every function, per target. */
+static void plain_extra(mg_escape from, mg_escape to, char out[256])
+{
+    size_t n = 0;
+    for (int b = 1; b < 256; b++) {
+        char ch = (char)b;
+        if (ch != '\'' && mg_escape_is_plain(from, &ch, 1) && !mg_escape_is_plain(to, &ch, 1))
+            out[n++] = ch;
+    }
+    out[n] = '\0';
 }
 
 /* The target's function `fn` (the raw plan's k-th, converted: canonize):
@@ -4485,7 +4508,7 @@ static cJSON *variant_of(pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg
     if (self && c->literal == r->canon_literal)
         return fn_self(c, r, fl, fn);
     /* Every literal written as it is by both: no need to escape them. */
-    if (self && fl->canon_plain && canon_plain_in(fl, c->literal))
+    if (self && fl->canon_plain && (!c->plain_extra[0] || canon_plain_in(fl, c->plain_extra)))
         return fn_self(c, r, fl, fn);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
@@ -4677,6 +4700,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.reg = raw->converted && consts && consts->chain && consts->put;
     if (c.reg)
         c.sig_chain = mg_xcalloc(raw->nsigs + 1, sizeof *c.sig_chain);
+    if (raw->converted)
+        plain_extra(raw->canon_literal, c.literal, c.plain_extra);
     mg_buf lits;
     mg_buf_init(&lits);
     size_t k = 0;
