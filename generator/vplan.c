@@ -28,11 +28,6 @@
 /* Bits of the type mask: one per JSON type; "number" includes "integer". */
 enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
 
-typedef struct fn_slot {
-    const cJSON *node; /* key: the schema compiled */
-    int id;
-} fn_slot;
-
 /* A cached answer of member_role, by the key's address (member_role_of). */
 #define ROLE_CACHE 1024
 typedef struct role_ent {
@@ -63,6 +58,25 @@ typedef struct fn_refs {
 #define NO_NAME ((size_t)-1)
 #define NO_URI ((size_t)-1)
 
+/* What build_raw keeps about a node of a schema document, by its address:
+ * its function (has_id: compile, alias_node), its structural hash (hashed:
+ * schema_hash) and its name and URI (named: node_name, node_uri_at). One
+ * table for the three (pctx.nodes): they were three tables keyed by the same
+ * nodes, so a schema took three entries and up to six probes. An entry is
+ * added by whichever asks first, each part filled in when its flag is set. */
+typedef struct node_ent {
+    const cJSON *node;   /* key */
+    const cJSON *parent; /* named: mg_doc_parent's, or NULL: the first node of its URI */
+    int id;              /* has_id: the function compile gave it */
+    int index;           /* named: its index in `parent` when that is an array */
+    uint32_t hash;       /* hashed: schema_hash's */
+    unsigned char has_id, hashed, named;
+    unsigned char has_ref; /* hashed: a "$ref" string somewhere in what compile reads */
+    size_t at, len;      /* named: the URI in c->uri_text; at NO_URI until node_uri_at makes it */
+    size_t name_at, name_len; /* named: name_of_uri(text, 0) before "_root" and shortening, in
+                               * c->name_text; name_at NO_NAME where the file's path has a '#' */
+} node_ent;
+
 typedef struct fn_src {
     const mg_doc *doc;
     const cJSON *node;
@@ -90,12 +104,12 @@ typedef struct pctx {
     role_ent *roles;          /* ROLE_CACHE entries, or NULL */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
-    mg_hmap slots;            /* schema -> fn_slot: each compiled once */
+    mg_hmap nodes;            /* node -> node_ent: each schema compiled once, hashed once, named once */
     int nfunctions;
     fn_src *src;              /* by function id: its schema, its name and, once made, its URI */
     size_t srccap;
     mg_buf uri_text;          /* the URIs made (node_uri_at, new_id), each ended by a NUL */
-    mg_buf name_text;         /* node_name's names (uri_ent.name_at), not ended */
+    mg_buf name_text;         /* node_name's names (node_ent.name_at), not ended */
     const char *root_dir;     /* function_names: the root file's folder, the URIs are relative to */
     int *alias;               /* by function id: the id it stands for (alias_node), or -1 */
     size_t aliascap;
@@ -104,9 +118,7 @@ typedef struct pctx {
     int cur;                  /* the function compile_fn is making */
     fn_refs *refs;            /* by function id: its references */
     size_t refcap;
-    mg_hmap hashes;           /* schema -> node_hash (schema_hash) */
     mg_hmap memo_map;         /* memo_ent by schema_hash */
-    mg_hmap uri_of;           /* node -> uri_ent (node_name, node_uri_at) */
     const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
     const int *type_fn;       /* per model type: its function id, or -1 */
@@ -130,6 +142,8 @@ typedef struct pctx {
     uintptr_t canon_lo, canon_hi; /* copy_plan's source is a converted function (canonize): its
                                    * literals point into [lo, hi), each followed by its raw text */
     int canon;                /* 1: copy_plan's source is a converted function */
+    char plain_extra[256];    /* the bytes the converted functions' context writes as they
+                               * are and this target's does not (plain_extra) */
     int long_name;            /* a member name has 2 bytes or more: some name_rest has items */
     int failed;
     /* The constants left out of the converted functions (strip_consts). */
@@ -1320,12 +1334,6 @@ static int json_eq(const cJSON *a, const cJSON *b)
     return !x && !y;
 }
 
-typedef struct node_hash {
-    const cJSON *node; /* key */
-    uint32_t hash;
-    int has_ref; /* a "$ref" string somewhere in what compile reads */
-} node_hash;
-
 static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref);
 
 static uint32_t value_hash(pctx *c, int mode, const cJSON *v, int *has_ref)
@@ -1350,13 +1358,12 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
 {
     if (!cJSON_IsObject(s))
         return json_hash(0, s);
-    int added;
-    node_hash *e = mg_hmap_put_ptr(&c->hashes, s, &added);
-    if (!added) {
+    node_ent *e = mg_hmap_put_ptr(&c->nodes, s, NULL);
+    if (e->hashed) {
         *has_ref |= e->has_ref;
         return e->hash;
     }
-    size_t at = mg_hmap_index(&c->hashes, e);
+    size_t at = mg_hmap_index(&c->nodes, e);
     kw_members k;
     kw_read(s, &k);
     uint32_t h;
@@ -1370,9 +1377,10 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
                 h = mix(h, (uint32_t)i ^ value_hash(c, keywords[i].mode, k.v[i], &ref) * 0x85EBCA6Bu);
     }
     /* value_hash may have grown the table: `e` is stale (its number is not). */
-    e = mg_hmap_at(&c->hashes, at);
+    e = mg_hmap_at(&c->nodes, at);
     e->hash = h;
-    e->has_ref = ref;
+    e->hashed = 1;
+    e->has_ref = (unsigned char)ref;
     *has_ref |= ref;
     return h;
 }
@@ -1439,17 +1447,8 @@ static int memo_eq(const void *ent, const void *key)
     return a->doc == b->doc && schema_eq(a->node, b->node);
 }
 
-typedef struct uri_ent {
-    const cJSON *node;   /* key */
-    const cJSON *parent; /* mg_doc_parent's, or NULL: the first node of its URI */
-    int index;           /* its index in `parent` when that is an array */
-    size_t at, len;      /* the URI: in c->uri_text; at NO_URI until node_uri_at makes it */
-    size_t name_at, name_len; /* name_of_uri(text, 0) before "_root" and shortening, in
-                               * c->name_text; name_at NO_NAME where the file's path has a '#' */
-} uri_ent;
-
 /* The name name_of_uri makes from the URI of the node (mg_resolve_node_uri),
- * made from the name of the node's parent (kept in c->uri_of): one step per
+ * made from the name of the node's parent (kept in c->nodes): one step per
  * schema instead of a walk to the root with a token per level (a fifth of
  * compiling). The URI itself is left for node_uri_at: most names never need
  * it (building it for every schema was 54 M instructions of 1 000 messages). */
@@ -1457,11 +1456,12 @@ static int is_group_token(const char *t);
 static const char *short_token(const char *t);
 static char *put_ident(char *o, const char *t, size_t n);
 
-static const uri_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
+static const node_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
 {
-    uri_ent *e = mg_hmap_get_ptr(&c->uri_of, node);
-    if (e)
+    node_ent *e = mg_hmap_put_ptr(&c->nodes, node, NULL);
+    if (e->named)
         return e;
+    size_t at = mg_hmap_index(&c->nodes, e); /* the parents' entries may move it */
     int i = 0;
     const cJSON *parent = node != doc->root ? mg_doc_parent(doc, node, &i) : NULL;
     size_t name_at = c->name_text.len, name_len = 0;
@@ -1469,7 +1469,7 @@ static const uri_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
         if (strchr(doc->path, '#')) /* name_of_uri would take the path's '#' */
             name_at = NO_NAME;
     } else {
-        const uri_ent *p = node_name(c, doc, parent);
+        const node_ent *p = node_name(c, doc, parent);
         /* The name as name_of_uri makes it from the URI, a token at a time:
          * the parent's, then this token's (its text decoded is the key, or
          * the index). */
@@ -1494,8 +1494,8 @@ static const uri_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
             nb->len = name_at + name_len;
         }
     }
-    int added;
-    e = mg_hmap_put_ptr(&c->uri_of, node, &added);
+    e = mg_hmap_at(&c->nodes, at);
+    e->named = 1;
     e->parent = parent;
     e->index = i;
     e->at = NO_URI;
@@ -1511,7 +1511,7 @@ static const uri_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
  * first node up that has no parent. */
 static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
 {
-    const uri_ent *e = mg_hmap_get_ptr(&c->uri_of, node);
+    const node_ent *e = mg_hmap_get_ptr(&c->nodes, node);
     if (e->at != NO_URI)
         return e->at;
     const cJSON *parent = e->parent;
@@ -1526,7 +1526,7 @@ static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
         mg_buf_putc(b, '#');
     } else {
         size_t pat = node_uri_at(c, doc, parent);
-        size_t plen = ((const uri_ent *)mg_hmap_get_ptr(&c->uri_of, parent))->len;
+        size_t plen = ((const node_ent *)mg_hmap_get_ptr(&c->nodes, parent))->len;
         const char *t = node->string ? node->string : "";
         /* Room for all of it first: the parent's text is copied from the
          * same buffer (a token escapes to at most twice its length; an
@@ -1546,7 +1546,7 @@ static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
     size_t len = b->len - at;
     mg_buf_putc(b, '\0');
     /* Nothing was added to the table since (the parents were there). */
-    uri_ent *w = mg_hmap_get_ptr(&c->uri_of, node);
+    node_ent *w = mg_hmap_get_ptr(&c->nodes, node);
     w->at = at;
     w->len = len;
     return at;
@@ -1564,7 +1564,7 @@ static int new_id(pctx *c, const mg_doc *doc, const cJSON *node)
     s->name_at = NO_NAME;
     s->name_len = 0;
     if (doc) {
-        const uri_ent *u = node_name(c, doc, node);
+        const node_ent *u = node_name(c, doc, node);
         s->uri_at = NO_URI; /* fn_uri makes it if it is needed */
         s->name_at = u->name_at;
         s->name_len = u->name_len;
@@ -1589,13 +1589,16 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
  * its place under `o`. */
 static void alias_node(pctx *c, const mg_doc *doc, const cJSON *d, const cJSON *o)
 {
-    int added;
-    fn_slot *slot = mg_hmap_put_ptr(&c->slots, d, &added);
-    if (!added) /* reached before (a $ref to it): compile would stop here too */
+    node_ent *e = mg_hmap_put_ptr(&c->nodes, d, NULL);
+    if (e->has_id) /* reached before (a $ref to it): compile would stop here too */
         return;
-    int id = slot->id = new_id(c, doc, d);
-    const fn_slot *os = mg_hmap_get_ptr(&c->slots, o);
-    assert(os != NULL); /* compile went everywhere alias_children goes */
+    size_t at = mg_hmap_index(&c->nodes, e);
+    int id = new_id(c, doc, d); /* adds entries: `e` is stale */
+    e = mg_hmap_at(&c->nodes, at);
+    e->has_id = 1;
+    e->id = id;
+    const node_ent *os = mg_hmap_get_ptr(&c->nodes, o);
+    assert(os != NULL && os->has_id); /* compile went everywhere alias_children goes */
     c->alias[id] = os->id;
     alias_children(c, doc, d, o);
 }
@@ -1690,11 +1693,14 @@ static void strip_fn(pctx *c, int id, cJSON *f, size_t pend_at);
  * it equals one compiled before: see alias_node). */
 static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 {
-    int added;
-    fn_slot *slot = mg_hmap_put_ptr(&c->slots, node, &added);
-    if (!added)
+    node_ent *slot = mg_hmap_put_ptr(&c->nodes, node, NULL);
+    if (slot->has_id)
         return slot->id;
-    int id = slot->id = new_id(c, doc, node);
+    size_t slot_at = mg_hmap_index(&c->nodes, slot);
+    int id = new_id(c, doc, node); /* adds entries: `slot` is stale */
+    slot = mg_hmap_at(&c->nodes, slot_at);
+    slot->has_id = 1;
+    slot->id = id;
     int outer = c->cur;
     if (!c->memo || c->failed) {
         compile_fn(c, doc, node, id);
@@ -2017,6 +2023,9 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
         /* The first function with a content is the one the others become. */
         mg_hmap seen;
         mg_hmap_init(&seen, sizeof(fn_seen));
+        /* At most every compiled function: room at once, not grown (and
+         * every entry placed again) a dozen times a round. */
+        mg_hmap_reserve(&seen, (size_t)c->ncompiled);
         for (int i = 0; i < n; i++) {
             if (!fns[i] || map[i] != i)
                 continue;
@@ -2247,6 +2256,10 @@ static int name_ent_eq(const void *ent, const void *key)
 static void count_names(mg_hmap *seen, char *const *names, const int *map, int n)
 {
     mg_hmap_init(seen, sizeof(name_ent));
+    size_t kept = 0; /* room for every name at once */
+    for (int i = 0; i < n; i++)
+        kept += map[i] == i;
+    mg_hmap_reserve(seen, kept);
     for (int i = 0; i < n; i++)
         if (map[i] == i) {
             uint32_t h = quick_hash(names[i]);
@@ -3214,6 +3227,8 @@ typedef struct mark_ctx {
     fn_copies *fl;  /* the function's literals */
     fn_key_ent *fc;
     int convert;    /* 1: also what canon_walk does (r->names are made) */
+    size_t parts;   /* the lists and objects met below the functions' own members:
+                     * canonize's parts are at most these */
     const pctx *sigs; /* the constants functions left out (strip_fn), or NULL */
     const char *seen_shared[KEY_SEEN];
     const char *seen_all[KEY_SEEN];
@@ -3259,7 +3274,7 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             if (mc->convert && ch->string == key_name_rest)
                 cJSON_Delete(cJSON_DetachItemViaPointer(j, ch));
             continue;
-        } else if (!mark_shared(mc, ch, 0))
+        } else if (mc->parts++, !mark_shared(mc, ch, 0))
             same = 0;
         /* An empty list or object costs no more to copy than to refer to
          * (passed over above). */
@@ -3284,10 +3299,11 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     return 0;
 }
 
-/* Frees the functions' URIs. */
+/* Frees the functions' URIs (and the table of the schemas' nodes, which
+ * holds their names). */
 static void free_uris(pctx *c)
 {
-    mg_hmap_fini(&c->uri_of);
+    mg_hmap_fini(&c->nodes);
     mg_buf_fini(&c->uri_text);
     mg_buf_fini(&c->name_text);
     free(c->src);
@@ -3295,7 +3311,7 @@ static void free_uris(pctx *c)
 
 /* The raw plan of `m`; `memo` 0 compiles every schema (for tests: the plan
  * must be the same). */
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of);
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, size_t parts);
 
 /* The raw plan of `m`, its functions converted for `conv`'s literals
  * (canonize) when `conv` is not NULL. */
@@ -3303,10 +3319,8 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
 {
     pctx c = {.m = m, .d = d, .raw = 1, .memo = memo};
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
-    mg_hmap_init(&c.slots, sizeof(fn_slot));
-    mg_hmap_init(&c.hashes, sizeof(node_hash));
+    mg_hmap_init(&c.nodes, sizeof(node_ent));
     mg_hmap_init(&c.memo_map, sizeof(memo_ent));
-    mg_hmap_init(&c.uri_of, sizeof(uri_ent));
     mg_buf_init(&c.uri_text);
     mg_buf_init(&c.name_text);
     c.functions = cJSON_CreateArray();
@@ -3323,8 +3337,6 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         abort();
     for (int i = 0; i < m->ntypes; i++)
         type_fn[i] = m->types[i]->schema ? compile(&c, m->types[i]->doc, m->types[i]->schema) : -1;
-    mg_hmap_fini(&c.slots);
-    mg_hmap_fini(&c.hashes);
     mg_hmap_fini(&c.memo_map);
     if (c.failed) {
         cJSON_Delete(c.functions);
@@ -3376,6 +3388,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         mark_shared(mc, fn, 1);
     }
     add_keys(&r->keys, mc->seen_all, r->patterns);
+    size_t parts = mc->parts;
     free(mc);
     /* The names of the constants left out are the plan's too. */
     for (size_t i = 0; c.strip_r && i < r->nsents; i++) {
@@ -3398,7 +3411,7 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
     }
     free(c.fnkeys);
     if (conv) /* the walk was mark_shared's */
-        canonize(conv, r, 0, c.strip_r ? &c.sig_of : NULL);
+        canonize(conv, r, 0, c.strip_r ? &c.sig_of : NULL, parts);
     mg_hmap_fini(&c.sig_of);
     return r;
 }
@@ -3923,7 +3936,9 @@ static void dd_walk(dd_ctx *dc, fn_copies *fl, cJSON *j)
  * it for the targets whose literals read otherwise (copy_plan). Only for a
  * cached raw plan (a plan made without a cache copies the raw functions).
  * `walk` 0: the references and name_rest are done (mark_shared converted
- * them as build_raw made the plan); only the literals are left. */
+ * them as build_raw made the plan); only the literals are left. `parts`
+ * (0: unknown) bounds the lists and objects dd_walk keeps (mark_shared
+ * counts them), for its table's room. */
 /* ---- shared tails ---------------------------------------------------------
  * A function without a keyword's subschema refers to function 0 there
  * (add_fn: a false has_*_fn beside it): about ten such members a function,
@@ -4195,7 +4210,7 @@ static void fn0_tail_cut(mg_vplan_raw *r)
             }
 }
 
-static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
+static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, size_t parts)
 {
     mg_buf b;
     mg_buf_init(&b);
@@ -4203,6 +4218,7 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of)
     dd_ctx dc = {.r = r, .sig_of = sig_of};
     move_memo *move = mg_xcalloc(MOVE_MEMO, sizeof *move);
     mg_hmap_init(&dc.parts, sizeof(dd_ent));
+    mg_hmap_reserve(&dc.parts, parts); /* room at once (0: grown as needed) */
     size_t k = 0;
     for (cJSON *fn = r->functions->child; fn; fn = fn->next, k++) {
         fn_copies *fl = &r->copies[k];
@@ -4438,19 +4454,40 @@ static cJSON *fn_self(pctx *c, const mg_vplan_raw *r, const fn_copies *fl, const
     return cJSON_CreateObjectReference(fn->child);
 }
 
-/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs)
- * is written as it is in context `e` (lit_is_plain: single quotes aside). */
-static int canon_plain_in(const fn_copies *fl, mg_escape e)
+/* Whether every raw text of `fl`'s literals (canonize: "lit\0raw\0" pairs),
+ * all written as they are by the converted functions' context
+ * (fl->canon_plain), is written as it is by a context that writes every
+ * byte alike but those of `extra` (plain_extra): whether none has one of
+ * them. */
+static int canon_plain_in(const fn_copies *fl, const char *extra)
 {
     const char *p = fl->canon, *end = fl->canon ? fl->canon + fl->canon_len : NULL;
     while (p && p < end) {
         const char *raw = p + strlen(p) + 1;
         size_t n = strlen(raw);
-        if (!lit_is_plain(e, raw, n))
+        if (strpbrk(raw, extra))
             return 0;
         p = raw + n + 1;
     }
     return 1;
+}
+
+/* Sets out[] to the bytes that context `from` writes as they are and
+ * context `to` does not (a single quote aside, as lit_is_plain), a string.
+ * Escaping is byte by byte where nothing is replaced (escape.h), so a text
+ * `from` writes as it is is written as it is by `to` exactly when it has
+ * none of them: canon_plain_in looks for those few bytes (none for python
+ * after c, '$' and '`' for typescript) instead of asking `to` about every
+ * byte of every literal of every function, per target. */
+static void plain_extra(mg_escape from, mg_escape to, char out[256])
+{
+    size_t n = 0;
+    for (int b = 1; b < 256; b++) {
+        char ch = (char)b;
+        if (ch != '\'' && mg_escape_is_plain(from, &ch, 1) && !mg_escape_is_plain(to, &ch, 1))
+            out[n++] = ch;
+    }
+    out[n] = '\0';
 }
 
 /* The target's function `fn` (the raw plan's k-th, converted: canonize):
@@ -4471,7 +4508,7 @@ static cJSON *variant_of(pctx *c, mg_vplan_raw *r, size_t k, const cJSON *fn, mg
     if (self && c->literal == r->canon_literal)
         return fn_self(c, r, fl, fn);
     /* Every literal written as it is by both: no need to escape them. */
-    if (self && fl->canon_plain && canon_plain_in(fl, c->literal))
+    if (self && fl->canon_plain && (!c->plain_extra[0] || canon_plain_in(fl, c->plain_extra)))
         return fn_self(c, r, fl, fn);
     mg_buf_reset(lits);
     int same = 1; /* as fl->canon's */
@@ -4623,7 +4660,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         return NULL;
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
     if (cache && !raw->converted)
-        canonize(&c, raw, 1, NULL);
+        canonize(&c, raw, 1, NULL, 0);
     /* Shared subtrees are not escaped (add_escapes skips references), so
      * they are shared only if the caller escapes none of their keys, and
      * only if the raw plan outlives this plan (it is cached). */
@@ -4663,6 +4700,8 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
     c.reg = raw->converted && consts && consts->chain && consts->put;
     if (c.reg)
         c.sig_chain = mg_xcalloc(raw->nsigs + 1, sizeof *c.sig_chain);
+    if (raw->converted)
+        plain_extra(raw->canon_literal, c.literal, c.plain_extra);
     mg_buf lits;
     mg_buf_init(&lits);
     size_t k = 0;
@@ -4759,6 +4798,7 @@ cJSON *mg_vplan_build_shared(const mg_model *m, cJSON *types, const cJSON *opts,
         }
         c.type_fn = raw->type_fn;
         mg_hmap_init(&c.type_by_id, sizeof(type_ent));
+        mg_hmap_reserve(&c.type_by_id, (size_t)m->ntypes);
         cJSON_ArrayForEach(item, types) {
             const char *id = cJSON_GetStringValue(mg_json_get(item, "id"));
             if (!id || type_by_id(&c, id)) /* the first type of an id, as a scan would find */

@@ -131,7 +131,7 @@ static void compare_uris(pctx *c, const mg_doc *doc, const cJSON *j, int post)
     char *want = mg_resolve_node_uri(c->m->set, doc, j);
     node_name(c, doc, j);
     size_t at = node_uri_at(c, doc, j);
-    const uri_ent *e = mg_hmap_get_ptr(&c->uri_of, j);
+    const node_ent *e = mg_hmap_get_ptr(&c->nodes, j);
     const char *got = c->uri_text.data + at; /* valid until the next node_uri_at */
     if ((strcmp(got, want) || strlen(got) != e->len) && uris_differ++ < 3)
         unit_note("# node_uri_at: %s, not %s\n", got, want);
@@ -164,7 +164,7 @@ static void compare_uris_of(const char *path)
     CHECK(m != NULL);
     for (int post = 0; m && post < 2; post++) {
         pctx c = {.m = m, .d = &d};
-        mg_hmap_init(&c.uri_of, sizeof(uri_ent));
+        mg_hmap_init(&c.nodes, sizeof(node_ent));
         mg_buf_init(&c.uri_text);
         mg_buf_init(&c.name_text);
         for (size_t i = 0; i < mg_docset_count(set); i++) {

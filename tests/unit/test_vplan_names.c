@@ -99,10 +99,8 @@ static void compare_names(const char *path)
     /* build_raw up to the names. */
     pctx c = {.m = m, .d = &d, .raw = 1, .memo = 1};
     c.fnkeys = mg_xcalloc(FN_KEY_CACHE, sizeof *c.fnkeys);
-    mg_hmap_init(&c.slots, sizeof(fn_slot));
-    mg_hmap_init(&c.hashes, sizeof(node_hash));
+    mg_hmap_init(&c.nodes, sizeof(node_ent));
     mg_hmap_init(&c.memo_map, sizeof(memo_ent));
-    mg_hmap_init(&c.uri_of, sizeof(uri_ent));
     mg_buf_init(&c.uri_text);
     mg_buf_init(&c.name_text);
     c.functions = cJSON_CreateArray();
@@ -144,8 +142,6 @@ static void compare_names(const char *path)
     free(uri);
     free(map);
     free_uris(&c);
-    mg_hmap_fini(&c.slots);
-    mg_hmap_fini(&c.hashes);
     mg_hmap_fini(&c.memo_map);
     cJSON_Delete(c.functions);
     cJSON_Delete(c.patterns);
