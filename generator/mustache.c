@@ -1571,6 +1571,7 @@ typedef struct {
                         * (a total: a buffer with a sink, buf.h, flushes as it fills) */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
+    char num[32];    /* a number of a direct cJSON source, as text (text_of) */
     int strict;      /* a name the data does not have is an error, not "" */
     /* Strings escaped go through the cJSON source's memo of plain strings
      * (emit_value): the source and the escape allow it for the whole
@@ -2565,6 +2566,10 @@ static ALWAYS_INLINE const char *text_of(rstate *r, const void *v, mg_tv_kind ki
         s = s ? s : "";
         *n = strlen(s);
         return s;
+    }
+    if (r->cj && kind == MG_TV_NUMBER) { /* cj_text's, without the calls through the source */
+        *n = (size_t)mg_tpl_format_number(((const cJSON *)v)->valuedouble, r->num);
+        return r->num;
     }
     return r->src->text(r->src->self, v, n, &r->scratch);
 }

@@ -166,12 +166,12 @@ typedef struct mg_tpl_source {
      * -0 interpolates as "0"); for printing data as JSON. */
     double (*number)(void *self, const void *v);
     /* NULL, or the cJSON source (mg_tpl_cjson below) to which this source's
-     * `get` and `kind`, and `text` of a string and `first`/`next` of a list,
-     * forward unchanged: the engine then looks names up in it directly (no
-     * calls through the pointers, and each tag remembers where its name was
-     * in objects of one shape), and reads strings and lists itself. The
-     * other operations (objects' members listed, containers' text) still go
-     * through this source. */
+     * `get` and `kind`, `text` of a string or a number and `first`/`next`
+     * of a list forward unchanged: the engine then looks names up in it
+     * directly (no calls through the pointers, and each tag remembers where
+     * its name was in objects of one shape), and reads strings, numbers and
+     * lists itself. The other operations (objects' members listed,
+     * containers' text) still go through this source. */
     const struct mg_tpl_cjson *direct;
 } mg_tpl_source;
 

@@ -127,6 +127,9 @@ static void mustache_should_render_missing_and_null_as_empty(void)
 static void mustache_should_print_integers_without_fraction(void)
 {
     CHECK_STR(R("{{a}} {{b}} {{c}} {{d}}", "{\"a\": 85, \"b\": -3, \"c\": 85.0, \"d\": 1e3}"), "85 -3 85 1000");
+    /* the engine writes a cJSON number itself (text_of), as cj_text would */
+    CHECK_STR(R("{{a}} {{b}} {{{c}}} {{&d}}", "{\"a\": 1.21, \"b\": -0.0, \"c\": 1e300, \"d\": -0.1}"),
+              "1.21 0 1e+300 -0.1");
     CHECK_STR(FMT(0.0), "0");
     CHECK_STR(FMT(-0.0), "0");
     CHECK_STR(FMT(9007199254740992.0), "9007199254740992");
