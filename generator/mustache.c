@@ -3131,8 +3131,8 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     return rc;
 }
 
-int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
-                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
+int mg_tpl_render_data_over(const mg_tpl *t, const mg_tpl_source *src, const void *outer, const void *data,
+                            mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
 {
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
@@ -3172,15 +3172,22 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.plain_memo = cj && esc != MG_ESCAPE_NONE && esc <= MG_ESCAPE_AUTO && (cj->lasting || cj->epoch > 4);
     mg_buf_init(&r.ind);
     mg_buf_init(&r.scratch);
-    size_t ent = 0;
-    ctxf root = {data, NULL, &ent};
-    int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    size_t ent = 0, outer_ent = 0;
+    ctxf below = {outer, NULL, &outer_ent};
+    ctxf root = {data, outer ? &below : NULL, &ent};
+    int rc = render_nodes(&r, t, t->kids, t->nkids, data || outer ? &root : NULL, NULL);
     if (r.out.data) /* out_append's NULs, all at once (mg_buf_reserve kept room) */
         r.out.data[r.out.len] = '\0';
     *out = r.out;
     mg_buf_fini(&r.scratch);
     mg_buf_fini(&r.ind);
     return rc;
+}
+
+int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
+                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
+{
+    return mg_tpl_render_data_over(t, src, NULL, data, partials, esc, strict, out, d);
 }
 
 static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,

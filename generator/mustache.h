@@ -181,6 +181,13 @@ typedef struct mg_tpl_source {
 int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *root,
                        mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d);
 
+/* mg_tpl_render_data with `root` over `outer` (NULL: none, as
+ * mg_tpl_render_data): the context stack holds outer at the bottom and root
+ * on top of it, as in a section whose value is root. A name root lacks is
+ * looked up in outer ("." is root). */
+int mg_tpl_render_data_over(const mg_tpl *t, const mg_tpl_source *src, const void *outer, const void *root,
+                            mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d);
+
 /* The source over plain cJSON: values are `const cJSON *`. Objects looked up
  * often get a hash index, kept in the source until mg_tpl_cjson_source_fini
  * (the data must not change while the source is in use). Within one

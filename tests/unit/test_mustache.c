@@ -1064,6 +1064,68 @@ static void mustache_should_search_the_transient_object_before_the_hook(void)
     mg_buf_fini(&errs);
 }
 
+/* mg_tpl_render_data_over with `root` over `outer`, as run.c renders a
+ * per-item file (an item over the view): every name is found as in the one
+ * object mg_view_item_new makes of the two (the root's members, then the
+ * outer's that the root lacks), errors and their hints included, but for "."
+ * (the root), and a member the hook gives the root comes before the outer's
+ * (as the merged object, which leaves out the view's member of a name the
+ * item's lazy constants hold). */
+static const char *render_over(const char *src, const cJSON *outer, const cJSON *root, int hook)
+{
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
+    mg_tpl_cjson c;
+    mg_tpl_cjson_source_init(&c);
+    if (hook)
+        mg_tpl_cjson_source_miss(&c, hook_k, NULL);
+    mg_buf_reset(&got);
+    int rc = t ? mg_tpl_render_data_over(t, &c.src, outer, root, NULL, MG_ESCAPE_NONE, 1, &got, &d) : -1;
+    if (rc < 0) {
+        mg_buf_reset(&got);
+        mg_buf_putc(&got, '!');
+        mg_buf_append_str(&got, mg_buf_cstr(&errs));
+    }
+    mg_tpl_cjson_source_fini(&c);
+    mg_tpl_free(t);
+    mg_buf_fini(&errs);
+    return mg_buf_cstr(&got);
+}
+
+static void mustache_should_render_the_root_over_the_outer_value(void)
+{
+    static const char *const tpls[] = {
+        "{{a}} {{b}} {{c}}", "{{#l}}[{{a}}{{b}}{{x}}]{{/l}}", "{{o.p}} {{a.p}}", "{{^d}}no d{{/d}}",
+        "{{#o}}{{a}}{{p}}{{/o}}", "{{zz}}", "{{bb}}", "{{o.zz}}",
+    };
+    cJSON *outer = cJSON_Parse("{\"a\": \"outer a\", \"b\": \"outer b\", \"l\": [{\"x\": 1}, {\"a\": 2}],"
+                               " \"o\": {\"p\": \"op\"}, \"k\": \"outer k\"}");
+    cJSON *root = cJSON_Parse("{\"a\": \"root a\", \"c\": \"root c\", \"d\": false}");
+    cJSON *merged = cJSON_Duplicate(root, 1);
+    for (const cJSON *m = outer->child; m; m = m->next)
+        if (!cJSON_GetObjectItemCaseSensitive(root, m->string))
+            cJSON_AddItemToObject(merged, m->string, cJSON_Duplicate(m, 1));
+    for (size_t i = 0; i < sizeof tpls / sizeof tpls[0]; i++) {
+        mg_buf want;
+        mg_buf_init(&want);
+        mg_buf_append_str(&want, render_over(tpls[i], NULL, merged, 0));
+        CHECK_STR(render_over(tpls[i], outer, root, 0), mg_buf_cstr(&want));
+        mg_buf_fini(&want);
+    }
+    CHECK_STR(render_over("{{c}}, {{a}}, {{b}}", outer, root, 0), "root c, root a, outer b");
+    CHECK_STR(render_over("{{{.}}}", outer, root, 0), "{\"a\":\"root a\",\"c\":\"root c\",\"d\":false}");
+    /* the hook's k for the root, not the outer's member */
+    CHECK_STR(render_over("{{k}} {{b}}", outer, root, 1), "hooked outer b");
+    CHECK_STR(render_over("{{a}}", NULL, root, 0), "root a");
+    CHECK_STR(render_over("{{a}}", outer, NULL, 0), "outer a");
+    cJSON_Delete(merged);
+    cJSON_Delete(root);
+    cJSON_Delete(outer);
+}
+
 /* The cJSON source's miss hook: a member the data lacks comes from the hook,
  * one it has from the data, in any order of the two kinds along a list (a
  * tag whose last lookup the hook answered asks it first), for the first part
@@ -1232,6 +1294,7 @@ int main(void)
     RUN(mustache_should_find_names_in_small_objects_of_any_kind);
     RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
     RUN(mustache_should_search_the_transient_object_before_the_hook);
+    RUN(mustache_should_render_the_root_over_the_outer_value);
     mg_buf_fini(&got);
     return unit_done();
 }
