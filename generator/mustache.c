@@ -1721,11 +1721,6 @@ struct mg_tpl_cjson_state {
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
     shape *last_shape; /* the shape build_index gave last (not an `own` one) */
-    /* mg_tpl_cjson_source_transient's object, whose member list is never
-     * kept in `index`, and its entry: tr_state 0 unknown, 1 small, 2 `tr` */
-    const cJSON *transient;
-    obj_index tr;
-    int tr_state;
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
     /* Strings escaped before, and whether escaping changed them (emit_value),
@@ -1739,8 +1734,7 @@ struct mg_tpl_cjson_state {
 };
 
 /* A string of the data (its address: the data does not change while the
- * source is in use, and a transient object's strings that are references
- * stay) and, by context (bit mg_escape), whether
+ * source is in use) and, by context (bit mg_escape), whether
  * mg_escape_append copies it unchanged or not: a generate escapes 43 000
  * strings, three in four of them escaped before in the same context (a
  * type's name in every file that names it), and a string that needs
@@ -1959,8 +1953,6 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     free_blocks(r);
     if (r->obj_cache)
         memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
-    memset(&r->tr, 0, sizeof r->tr);
-    r->tr_state = 0;
     r->restarts++;
 }
 
@@ -1977,35 +1969,19 @@ static int is_small(const cJSON *obj)
 /* obj's entry in the index table, through the frame's cache word `ent`, or
  * else the direct-mapped cache of recent objects; NULL when obj is small
  * (SMALL). The table is keyed by the member list, not the object: a cJSON
- * reference (a per-item context's members, the view's shared lists) shares
- * the entry of the object it refers to, so renders that read the same view
- * through contexts made for them index each object once. */
+ * reference (the view's shared lists) shares the entry of the object it
+ * refers to, so each object is indexed once. */
 static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
     const cJSON *list = obj->child;
-    /* A frame's word first: it is never set for the transient object. */
+    /* A frame's word first. */
     if (ent && *ent && !r->restarts)
         return *ent == SMALL ? NULL : mg_hmap_at(&r->index, *ent - 1);
-    if (obj == r->transient) {
-        if (!r->tr_state) {
-            /* Searched in order when it has copied keys enough for a shape
-             * of its own: that shape would stay with the source, naming keys
-             * freed with the object. */
-            size_t copied = 0;
-            for (const cJSON *it = list; it; it = it->next)
-                copied += !shape_key_of(it, 0);
-            r->tr_state = is_small(obj) || copied > MAX_EXTRA ? 1 : 2;
-            r->tr.list = list;
-        }
-        return r->tr_state == 2 ? &r->tr : NULL;
-    }
     if (ent && *ent) {
         if (*ent == SMALL)
             return NULL;
         /* After a restart the word may be older than the table: then it
          * names another object's entry, or none. */
-        if (!r->restarts)
-            return mg_hmap_at(&r->index, *ent - 1);
         if (*ent <= mg_hmap_len(&r->index)) {
             obj_index *e = mg_hmap_at(&r->index, *ent - 1);
             if (e->list == list)
@@ -2096,7 +2072,7 @@ static ALWAYS_INLINE const cJSON *member_in(struct mg_tpl_cjson_state *r, const 
                                             uint32_t mask)
 {
     obj_index *e;
-    if (ent && !*ent && obj != r->transient) {
+    if (ent && !*ent) {
         /* A frame's first lookup in obj, whose size the frame does not
          * know yet: the search in order tells it on the way, instead of
          * index_of counting the members first (is_small). That count
@@ -2199,12 +2175,10 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
      * read in every item of a list) asks it first: what it gives, the
      * object lacks (mg_tpl_cjson_source_miss), so the answer is the same,
      * without the search of the object's members (a walk of all of them
-     * when the object is small: 82 000 of a generate's lookups). Not in the
-     * transient object, whose members may be another object's besides its
-     * own (run.c's per-item context: the view's beside the item's). The
+     * when the object is small: 82 000 of a generate's lookups). The
      * memo is the tag's, the hook the source's: a tag may have been
      * answered by the hook of another source. */
-    if (nm->missed && st->miss && obj != st->transient) {
+    if (nm->missed && st->miss) {
         const cJSON *h = st->miss(st->miss_user, obj, k, n, hash, &nm->hook);
         if (h)
             return h;
@@ -2303,9 +2277,6 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->walk_keys = NULL;
     st->walk_cap = 0;
     st->last_shape = NULL;
-    st->transient = NULL;
-    memset(&st->tr, 0, sizeof st->tr);
-    st->tr_state = 0;
     st->miss = NULL;
     st->miss_user = NULL;
     st->plain = NULL;
@@ -2346,14 +2317,6 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
 {
     c->st->epoch++;
-}
-
-void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj)
-{
-    struct mg_tpl_cjson_state *st = c->st;
-    st->transient = obj;
-    memset(&st->tr, 0, sizeof st->tr);
-    st->tr_state = 0;
 }
 
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
@@ -2730,16 +2693,13 @@ static void emit_value(rstate *r, const void *v, int raw)
     mg_tv_kind kind = v ? kind_of(r, v) : MG_TV_NULL;
     if (kind == MG_TV_NULL)
         return;
-    /* A string of an object made for one render (a transient one) may be
-     * freed after it, unless it is a reference to data that stays; raw
-     * JSON too is kept out. A source from mg_tpl_cjson_source_init (run.c's,
+    /* Raw JSON is kept out. A source from mg_tpl_cjson_source_init (run.c's,
      * one per target, serving every file) keeps the memo from its first
      * render on (from its fifth, 1 000 messages' catalogue-wide files,
      * rendered first, escaped 330 000 strings without it); a render's own
      * (render_top) from its fifth, i.e. never: it would not use what it
      * allocates. (view.c's one-off sources escape nothing: MG_ESCAPE_NONE.) */
-    if (kind == MG_TV_STRING && r->plain_memo && !raw && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
-        (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
+    if (kind == MG_TV_STRING && r->plain_memo && !raw && (((const cJSON *)v)->type & 0xFF) == cJSON_String) {
         emit_cj_string(r, v);
         return;
     }

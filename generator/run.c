@@ -366,11 +366,11 @@ static void bounds_of(void *user, long *max_steps, size_t *max_output)
  * with the item over the view in the context stack: a name the item lacks
  * is looked up in the view, as in the merged object mg_view_item_new makes
  * (the item's members, then the view's), which the renders used to build
- * and free per item (13 500 instructions apiece), and whose members, a
- * transient object's, were searched in order where the item's are found
- * through the source's index and the tags' memos. A lazy view's members
- * that the item left out are the hook's for the item itself (w_escaped),
- * found before the view's. */
+ * and free per item (13 500 instructions apiece), and whose members, an
+ * object's made for one render, were searched in order where the item's
+ * are found through the source's index and the tags' memos. A lazy view's
+ * members that the item left out are the hook's for the item itself
+ * (w_escaped), found before the view's. */
 static void render_items(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *view,
                          watched *w, mg_emit_set *set, mg_diag *d)
 {

@@ -938,10 +938,8 @@ static void mustache_should_find_names_in_small_objects_of_any_kind(void)
 }
 
 /* A source that serves many renders remembers, by address, the strings it
- * escaped and whether escaping changed them, per context; a transient
- * object's own strings (not references) may be freed and others made at
- * their address between renders, so they are escaped afresh. */
-static void mustache_should_escape_strings_again_per_context_and_object(void)
+ * escaped and whether escaping changed them, per context. */
+static void mustache_should_escape_strings_again_per_context(void)
 {
     mg_buf errs, out;
     mg_buf_init(&errs);
@@ -963,24 +961,8 @@ static void mustache_should_escape_strings_again_per_context_and_object(void)
             CHECK(t && data && mg_tpl_render_data(t, &c.src, data, NULL, escs[e], 1, &out, &d) == 0);
             CHECK_STR(mg_buf_cstr(&out), wants[e]);
         }
-    /* A transient object whose own string changes at the same address. */
-    cJSON *ctx = cJSON_CreateObject();
-    cJSON *a = cJSON_AddStringToObject(ctx, "a", "abcd");
-    cJSON_AddItemToObject(ctx, "b", cJSON_CreateStringReference("ref"));
-    cJSON_AddItemToObject(ctx, "c", cJSON_CreateStringReference("&"));
-    mg_tpl_cjson_source_transient(&c, ctx);
-    static const char *const texts[] = {"abcd", "a<c", "<", "abcd"};
-    static const char *const outs[] = {"abcd|ref|abcd|&amp;", "a&lt;c|ref|a<c|&amp;", "&lt;|ref|<|&amp;",
-                                       "abcd|ref|abcd|&amp;"};
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        strcpy(a->valuestring, texts[i]);
-        mg_buf_reset(&out);
-        CHECK(t && mg_tpl_render_data(t, &c.src, ctx, NULL, MG_ESCAPE_HTML, 1, &out, &d) == 0);
-        CHECK_STR(mg_buf_cstr(&out), outs[i]);
-    }
     CHECK_STR(mg_buf_cstr(&errs), "");
     mg_tpl_cjson_source_fini(&c);
-    cJSON_Delete(ctx);
     cJSON_Delete(data);
     mg_tpl_free(t);
     mg_buf_fini(&out);
@@ -1024,44 +1006,6 @@ static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n
     if (obj && cJSON_GetObjectItemCaseSensitive(obj, name))
         return NULL;
     return strcmp(name, "k") == 0 ? vals[0] : strcmp(name, "j") == 0 ? vals[1] : NULL;
-}
-
-/* A hook like run.c's for its per-item contexts: it answers for another
- * object than the one asked about, so it may answer a name that object has. */
-static const cJSON *hook_any(void *user, const cJSON *obj, const char *k, size_t n, uint32_t hash,
-                            uint16_t *memo)
-{
-    (void)user;
-    (void)obj;
-    return hook_k(NULL, NULL, k, n, hash, memo);
-}
-
-/* Such a hook is asked about the transient object only for names it lacks. */
-static void mustache_should_search_the_transient_object_before_the_hook(void)
-{
-    mg_buf errs, out;
-    mg_buf_init(&errs);
-    mg_buf_init(&out);
-    mg_diag d;
-    mg_diag_init_sink(&d, capture, &errs);
-    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
-    CHECK_INT(mg_tpl_set_add(set, "p", NULL, "{{k}}", 5, &d), 0);
-    const char *src = "{{#items}}{{>p}},{{/items}}{{>p}}";
-    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
-    cJSON *ctx = cJSON_Parse("{\"items\": [{\"a\": 1}, {\"a\": 2}], \"k\": \"own\"}");
-    mg_tpl_cjson c;
-    mg_tpl_cjson_source_init(&c);
-    mg_tpl_cjson_source_miss(&c, hook_any, NULL);
-    mg_tpl_cjson_source_transient(&c, ctx);
-    CHECK(t && ctx && mg_tpl_render_data(t, &c.src, ctx, set, MG_ESCAPE_NONE, 1, &out, &d) == 0);
-    CHECK_STR(mg_buf_cstr(&out), "hooked,hooked,own");
-    CHECK_STR(mg_buf_cstr(&errs), "");
-    mg_tpl_cjson_source_fini(&c);
-    cJSON_Delete(ctx);
-    mg_tpl_free(t);
-    mg_tpl_set_free(set);
-    mg_buf_fini(&out);
-    mg_buf_fini(&errs);
 }
 
 /* mg_tpl_render_data_over with `root` over `outer`, as run.c renders a
@@ -1290,10 +1234,9 @@ int main(void)
     RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     RUN(mustache_should_render_any_data_source);
-    RUN(mustache_should_escape_strings_again_per_context_and_object);
+    RUN(mustache_should_escape_strings_again_per_context);
     RUN(mustache_should_find_names_in_small_objects_of_any_kind);
     RUN(mustache_should_take_members_the_data_lacks_from_the_hook);
-    RUN(mustache_should_search_the_transient_object_before_the_hook);
     RUN(mustache_should_render_the_root_over_the_outer_value);
     mg_buf_fini(&got);
     return unit_done();
