@@ -1571,6 +1571,7 @@ typedef struct {
                         * (a total: a buffer with a sink, buf.h, flushes as it fills) */
     const mg_tpl_source *src; /* the data */
     mg_buf scratch;  /* text the source makes (numbers, JSON) */
+    char num[32];    /* a number of a direct cJSON source, as text (text_of) */
     int strict;      /* a name the data does not have is an error, not "" */
     /* Strings escaped go through the cJSON source's memo of plain strings
      * (emit_value): the source and the escape allow it for the whole
@@ -1720,11 +1721,6 @@ struct mg_tpl_cjson_state {
     const char **walk_keys;  /* and their key addresses (shape_key_of) */
     size_t walk_cap;
     shape *last_shape; /* the shape build_index gave last (not an `own` one) */
-    /* mg_tpl_cjson_source_transient's object, whose member list is never
-     * kept in `index`, and its entry: tr_state 0 unknown, 1 small, 2 `tr` */
-    const cJSON *transient;
-    obj_index tr;
-    int tr_state;
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
     /* Strings escaped before, and whether escaping changed them (emit_value),
@@ -1738,8 +1734,7 @@ struct mg_tpl_cjson_state {
 };
 
 /* A string of the data (its address: the data does not change while the
- * source is in use, and a transient object's strings that are references
- * stay) and, by context (bit mg_escape), whether
+ * source is in use) and, by context (bit mg_escape), whether
  * mg_escape_append copies it unchanged or not: a generate escapes 43 000
  * strings, three in four of them escaped before in the same context (a
  * type's name in every file that names it), and a string that needs
@@ -1958,8 +1953,6 @@ static void restart_index(struct mg_tpl_cjson_state *r)
     free_blocks(r);
     if (r->obj_cache)
         memset(r->obj_cache_mem, 0, sizeof r->obj_cache_mem);
-    memset(&r->tr, 0, sizeof r->tr);
-    r->tr_state = 0;
     r->restarts++;
 }
 
@@ -1976,35 +1969,19 @@ static int is_small(const cJSON *obj)
 /* obj's entry in the index table, through the frame's cache word `ent`, or
  * else the direct-mapped cache of recent objects; NULL when obj is small
  * (SMALL). The table is keyed by the member list, not the object: a cJSON
- * reference (a per-item context's members, the view's shared lists) shares
- * the entry of the object it refers to, so renders that read the same view
- * through contexts made for them index each object once. */
+ * reference (the view's shared lists) shares the entry of the object it
+ * refers to, so each object is indexed once. */
 static ALWAYS_INLINE obj_index *index_of(struct mg_tpl_cjson_state *r, const cJSON *obj, size_t *ent)
 {
     const cJSON *list = obj->child;
-    /* A frame's word first: it is never set for the transient object. */
+    /* A frame's word first. */
     if (ent && *ent && !r->restarts)
         return *ent == SMALL ? NULL : mg_hmap_at(&r->index, *ent - 1);
-    if (obj == r->transient) {
-        if (!r->tr_state) {
-            /* Searched in order when it has copied keys enough for a shape
-             * of its own: that shape would stay with the source, naming keys
-             * freed with the object. */
-            size_t copied = 0;
-            for (const cJSON *it = list; it; it = it->next)
-                copied += !shape_key_of(it, 0);
-            r->tr_state = is_small(obj) || copied > MAX_EXTRA ? 1 : 2;
-            r->tr.list = list;
-        }
-        return r->tr_state == 2 ? &r->tr : NULL;
-    }
     if (ent && *ent) {
         if (*ent == SMALL)
             return NULL;
         /* After a restart the word may be older than the table: then it
          * names another object's entry, or none. */
-        if (!r->restarts)
-            return mg_hmap_at(&r->index, *ent - 1);
         if (*ent <= mg_hmap_len(&r->index)) {
             obj_index *e = mg_hmap_at(&r->index, *ent - 1);
             if (e->list == list)
@@ -2095,7 +2072,7 @@ static ALWAYS_INLINE const cJSON *member_in(struct mg_tpl_cjson_state *r, const 
                                             uint32_t mask)
 {
     obj_index *e;
-    if (ent && !*ent && obj != r->transient) {
+    if (ent && !*ent) {
         /* A frame's first lookup in obj, whose size the frame does not
          * know yet: the search in order tells it on the way, instead of
          * index_of counting the members first (is_small). That count
@@ -2198,12 +2175,10 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
      * read in every item of a list) asks it first: what it gives, the
      * object lacks (mg_tpl_cjson_source_miss), so the answer is the same,
      * without the search of the object's members (a walk of all of them
-     * when the object is small: 82 000 of a generate's lookups). Not in the
-     * transient object, whose members may be another object's besides its
-     * own (run.c's per-item context: the view's beside the item's). The
+     * when the object is small: 82 000 of a generate's lookups). The
      * memo is the tag's, the hook the source's: a tag may have been
      * answered by the hook of another source. */
-    if (nm->missed && st->miss && obj != st->transient) {
+    if (nm->missed && st->miss) {
         const cJSON *h = st->miss(st->miss_user, obj, k, n, hash, &nm->hook);
         if (h)
             return h;
@@ -2302,9 +2277,6 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->walk_keys = NULL;
     st->walk_cap = 0;
     st->last_shape = NULL;
-    st->transient = NULL;
-    memset(&st->tr, 0, sizeof st->tr);
-    st->tr_state = 0;
     st->miss = NULL;
     st->miss_user = NULL;
     st->plain = NULL;
@@ -2345,14 +2317,6 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c)
 void mg_tpl_cjson_source_renew(mg_tpl_cjson *c)
 {
     c->st->epoch++;
-}
-
-void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj)
-{
-    struct mg_tpl_cjson_state *st = c->st;
-    st->transient = obj;
-    memset(&st->tr, 0, sizeof st->tr);
-    st->tr_state = 0;
 }
 
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user)
@@ -2566,6 +2530,10 @@ static ALWAYS_INLINE const char *text_of(rstate *r, const void *v, mg_tv_kind ki
         *n = strlen(s);
         return s;
     }
+    if (r->cj && kind == MG_TV_NUMBER) { /* cj_text's, without the calls through the source */
+        *n = (size_t)mg_tpl_format_number(((const cJSON *)v)->valuedouble, r->num);
+        return r->num;
+    }
     return r->src->text(r->src->self, v, n, &r->scratch);
 }
 
@@ -2725,16 +2693,13 @@ static void emit_value(rstate *r, const void *v, int raw)
     mg_tv_kind kind = v ? kind_of(r, v) : MG_TV_NULL;
     if (kind == MG_TV_NULL)
         return;
-    /* A string of an object made for one render (a transient one) may be
-     * freed after it, unless it is a reference to data that stays; raw
-     * JSON too is kept out. A source from mg_tpl_cjson_source_init (run.c's,
+    /* Raw JSON is kept out. A source from mg_tpl_cjson_source_init (run.c's,
      * one per target, serving every file) keeps the memo from its first
      * render on (from its fifth, 1 000 messages' catalogue-wide files,
      * rendered first, escaped 330 000 strings without it); a render's own
      * (render_top) from its fifth, i.e. never: it would not use what it
      * allocates. (view.c's one-off sources escape nothing: MG_ESCAPE_NONE.) */
-    if (kind == MG_TV_STRING && r->plain_memo && !raw && (((const cJSON *)v)->type & 0xFF) == cJSON_String &&
-        (!r->cj->transient || (((const cJSON *)v)->type & cJSON_IsReference))) {
+    if (kind == MG_TV_STRING && r->plain_memo && !raw && (((const cJSON *)v)->type & 0xFF) == cJSON_String) {
         emit_cj_string(r, v);
         return;
     }
@@ -3077,10 +3042,15 @@ static ALWAYS_INLINE int render_tag(rstate *r, const mg_tpl *t, const node *k, c
     }
     case N_PARTIAL:
     case N_PARENT: {
-        const mg_tpl *pt;
-        int rc = find_partial(r, t, k, c, &pt);
-        if (rc <= 0)
-            return rc;
+        /* A static name this set resolved before (set_get_node), without
+         * the call (24 000 partial tags in a generate). */
+        const mg_tpl *pt = k->ptpl;
+        int rc;
+        if (k->dynamic || !r->set || k->pserial != r->set->serial || r->depth >= MG_MAX_PARTIAL_DEPTH) {
+            rc = find_partial(r, t, k, c, &pt);
+            if (rc <= 0)
+                return rc;
+        }
         scope inner = {t, k, sc};
         r->depth++;
         indsave sv = push_indent(r, k->ind, k->ind_len, !k->standalone);
@@ -3121,8 +3091,8 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     return rc;
 }
 
-int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
-                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
+int mg_tpl_render_data_over(const mg_tpl *t, const mg_tpl_source *src, const void *outer, const void *data,
+                            mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
 {
     /* Linking again with the same set would find the same partials, all
      * compiled already (a generate renders a template once per message). */
@@ -3162,15 +3132,22 @@ int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *da
     r.plain_memo = cj && esc != MG_ESCAPE_NONE && esc <= MG_ESCAPE_AUTO && (cj->lasting || cj->epoch > 4);
     mg_buf_init(&r.ind);
     mg_buf_init(&r.scratch);
-    size_t ent = 0;
-    ctxf root = {data, NULL, &ent};
-    int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    size_t ent = 0, outer_ent = 0;
+    ctxf below = {outer, NULL, &outer_ent};
+    ctxf root = {data, outer ? &below : NULL, &ent};
+    int rc = render_nodes(&r, t, t->kids, t->nkids, data || outer ? &root : NULL, NULL);
     if (r.out.data) /* out_append's NULs, all at once (mg_buf_reserve kept room) */
         r.out.data[r.out.len] = '\0';
     *out = r.out;
     mg_buf_fini(&r.scratch);
     mg_buf_fini(&r.ind);
     return rc;
+}
+
+int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *data,
+                       mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d)
+{
+    return mg_tpl_render_data_over(t, src, NULL, data, partials, esc, strict, out, d);
 }
 
 static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,

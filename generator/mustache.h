@@ -166,12 +166,12 @@ typedef struct mg_tpl_source {
      * -0 interpolates as "0"); for printing data as JSON. */
     double (*number)(void *self, const void *v);
     /* NULL, or the cJSON source (mg_tpl_cjson below) to which this source's
-     * `get` and `kind`, and `text` of a string and `first`/`next` of a list,
-     * forward unchanged: the engine then looks names up in it directly (no
-     * calls through the pointers, and each tag remembers where its name was
-     * in objects of one shape), and reads strings and lists itself. The
-     * other operations (objects' members listed, containers' text) still go
-     * through this source. */
+     * `get` and `kind`, `text` of a string or a number and `first`/`next`
+     * of a list forward unchanged: the engine then looks names up in it
+     * directly (no calls through the pointers, and each tag remembers where
+     * its name was in objects of one shape), and reads strings, numbers and
+     * lists itself. The other operations (objects' members listed,
+     * containers' text) still go through this source. */
     const struct mg_tpl_cjson *direct;
 } mg_tpl_source;
 
@@ -180,6 +180,13 @@ typedef struct mg_tpl_source {
  * behaviour. */
 int mg_tpl_render_data(const mg_tpl *t, const mg_tpl_source *src, const void *root,
                        mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d);
+
+/* mg_tpl_render_data with `root` over `outer` (NULL: none, as
+ * mg_tpl_render_data): the context stack holds outer at the bottom and root
+ * on top of it, as in a section whose value is root. A name root lacks is
+ * looked up in outer ("." is root). */
+int mg_tpl_render_data_over(const mg_tpl *t, const mg_tpl_source *src, const void *outer, const void *root,
+                            mg_tpl_set *partials, mg_escape esc, int strict, mg_buf *out, mg_diag *d);
 
 /* The source over plain cJSON: values are `const cJSON *`. Objects looked up
  * often get a hash index, kept in the source until mg_tpl_cjson_source_fini
@@ -199,23 +206,12 @@ void mg_tpl_cjson_source_fini(mg_tpl_cjson *c);
  * starts afresh by itself only when it is given this source). */
 void mg_tpl_cjson_source_renew(mg_tpl_cjson *c);
 
-/* The index is kept by member list, not by object: an object and every
- * cJSON reference to it share one entry, and an object freed while the
- * source is in use must not leave its list behind. For renders whose data
- * is an object made for them (freed after, another perhaps made at its
- * address) over members that are references into data that stays (a
- * per-item context over the view): that object is `obj`, whose own list the
- * source then never keeps (NULL: none). Every other member list the renders
- * read must stay valid until mg_tpl_cjson_source_fini. */
-void mg_tpl_cjson_source_transient(mg_tpl_cjson *c, const cJSON *obj);
-
 /* Members the data lacks, supplied by the host: when `get` finds no member
  * k[0..n) (`hash` as for get) in `obj`, a cJSON object with members, the
  * source returns fn(user, obj, k, n, hash, memo) instead of NULL. What fn returns
  * (NULL: no such member either) must stay valid and unchanged while the
  * source is in use, and must be NULL for a name `obj` has: the source may ask
- * fn first, and search the members only when fn gives NULL (but for the
- * transient object, which it searches first). run.c supplies a lazy view's
+ * fn first, and search the members only when fn gives NULL. run.c supplies a lazy view's
  * escaped members so (view.h). `memo` (may be NULL) is a 16-bit word the
  * engine keeps for the tag (or the part of a dotted name) that looks k up,
  * zero at first, and gives again for every object and every render the tag

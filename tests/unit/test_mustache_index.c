@@ -105,51 +105,9 @@ static void shape_memo_should_not_trust_a_name_address_from_an_earlier_render(vo
     cJSON_Delete(obj);
 }
 
-/* A transient object (mg_tpl_cjson_source_transient) is made for one render
- * and freed after it: another may come at its address, and its member list
- * too, so the source must not keep what it learnt of that list. Here one
- * object plays both: between the renders two of its members swap keys, which
- * an index or a tag's memo kept from the first render would not see (the
- * shared index is keyed by the list, the same in both). Its 14 members are
- * indexed on the 2nd lookup. */
-static void transient_object_should_be_read_afresh_in_each_render(void)
-{
-    static const char *const keys[] = {"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7",
-                                       "k8", "k9", "k10", "k11", "k12", "k13"};
-    cJSON *obj = cJSON_CreateObject();
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        cJSON_AddItemToObjectCS(obj, keys[i], cJSON_CreateNumber((double)i));
-    mg_tpl_cjson cj;
-    mg_tpl_cjson_source_init(&cj);
-    mg_buf out, errs;
-    mg_buf_init(&out);
-    mg_buf_init(&errs);
-    mg_diag d;
-    mg_diag_init_sink(&d, capture, &errs);
-    const char *src = "{{k3}}{{k5}}{{k3}}{{k5}}|";
-    mg_tpl *t = mg_tpl_parse("t.mustache", src, strlen(src), &d);
-    mg_tpl_cjson_source_transient(&cj, obj);
-    CHECK(t && mg_tpl_render_data(t, &cj.src, obj, NULL, MG_ESCAPE_NONE, 1, &out, &d) == 0);
-    cJSON *m3 = cJSON_GetArrayItem(obj, 3), *m5 = cJSON_GetArrayItem(obj, 5);
-    m3->string = (char *)keys[5];
-    m5->string = (char *)keys[3];
-    mg_tpl_cjson_source_transient(&cj, obj);
-    CHECK(t && mg_tpl_render_data(t, &cj.src, obj, NULL, MG_ESCAPE_NONE, 1, &out, &d) == 0);
-    CHECK_STR(mg_buf_cstr(&out), "3535|5353|");
-    CHECK_STR(mg_buf_cstr(&errs), "");
-    m3->string = (char *)keys[3];
-    m5->string = (char *)keys[5];
-    mg_tpl_free(t);
-    mg_tpl_cjson_source_fini(&cj);
-    mg_buf_fini(&out);
-    mg_buf_fini(&errs);
-    cJSON_Delete(obj);
-}
-
 int main(void)
 {
     RUN(render_index_should_find_the_same_members_after_restarting);
     RUN(shape_memo_should_not_trust_a_name_address_from_an_earlier_render);
-    RUN(transient_object_should_be_read_afresh_in_each_render);
     return unit_done();
 }
