@@ -307,6 +307,16 @@ static cJSON *name_obj(const mg_name *n)
     return o;
 }
 
+/* name_obj of a name whose texts outlive the object (the model's): they
+ * are referred to, not copied. */
+static cJSON *name_obj_ref(const mg_name *n)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; k < MG_CASE_COUNT; k++)
+        add_cs(o, mg_case_key((mg_case)k), cJSON_CreateStringReference(n->s[k]));
+    return o;
+}
+
 /* A name's casings are made from its raw text (mg_name_init): the hash of
  * every byte of that says which name it is; the comparison checks every
  * casing all the same. */
@@ -336,9 +346,7 @@ static cJSON *shared_name(mg_view_cache *c, const mg_name *n)
     if (!t) {
         t = mg_hmap_add(&c->name_texts, h);
         t->key = n;
-        t->obj = cJSON_CreateObject();
-        for (int k = 0; k < MG_CASE_COUNT; k++)
-            add_cs(t->obj, mg_case_key((mg_case)k), cJSON_CreateStringReference(n->s[k]));
+        t->obj = name_obj_ref(n);
     }
     return t->obj;
 }
@@ -370,9 +378,7 @@ static cJSON *view_name(vctx *v, const mg_name *n)
         if (t)
             return cJSON_CreateObjectReference(t->obj->child);
     }
-    cJSON *o = cJSON_CreateObject();
-    for (int k = 0; k < MG_CASE_COUNT; k++)
-        add_cs(o, mg_case_key((mg_case)k), cJSON_CreateStringReference(n->s[k]));
+    cJSON *o = name_obj_ref(n);
     if (v->lazy && !v->name_tmp) {
         t = mg_hmap_add(&v->view_names, h);
         t->key = n;
@@ -1449,33 +1455,56 @@ typedef struct kc_text {
 
 /* ---- members made when read (deferred) ----
  * Members that cost much to build and that templates read for few objects
- * (a message's generated examples: examples generated and printed for every
- * message, read only where the catalogue gives none) are left out of a lazy
- * view; the object's first member, which references and shares of the
- * object have too, gets LZ_DEFERRED and a def_key entry giving the model
- * item the object was built from (a def_item), from which the miss hook
- * makes the member at its first lookup (deferred_get), as the view built
- * without the hook has it, once per item: every later lookup, through any
- * reference or share, gets the same node. Bit 11 of a cJSON type, like
- * ESCAPED_LIST, is ours. */
+ * are left out of a lazy view: a message's generated examples (examples
+ * generated and printed for every message, read only where the catalogue
+ * gives none) and a field's `name` (a name object per field, which no
+ * shipped template reads: they print the field's `id` and `wire`; a
+ * twentieth of the view stage and, in markdown, whose names are objects of
+ * their own, 9 % of the view's nodes). The object's first member, which
+ * references and shares of the object have too, gets LZ_DEFERRED and a
+ * def_key entry giving the model item the object was built from (a
+ * def_item), from which the miss hook makes the member at its first lookup
+ * (deferred_get), as the view built without the hook has it, once per
+ * item: every later lookup, through any reference or share, gets the same
+ * node. A field's entry is only noted while the view is built (def_pend,
+ * an append: a table entry per field cost as much as the name it spares)
+ * and goes into the table at the first lookup of a field's name (def_flush),
+ * which no shipped target makes. Bit 11 of a cJSON type, like ESCAPED_LIST,
+ * is ours. */
 #define LZ_DEFERRED (1 << 11)
-enum { DEF_GEN, DEF_GEN_HEADERS, DEF_N }; /* generated_example, generated_headers_example */
-static const char *const def_names[DEF_N] = {"generated_example", "generated_headers_example"};
-static const size_t def_lens[DEF_N] = {sizeof "generated_example" - 1, sizeof "generated_headers_example" - 1};
-/* The members each deferred one would have (example_view_new's object and
- * its six members), for render bounds (mg_view_escapes_left_out). */
+/* generated_example, generated_headers_example (of a message), name (of a field) */
+enum { DEF_GEN, DEF_GEN_HEADERS, DEF_NAME, DEF_N };
+static const char *const def_names[DEF_N] = {"generated_example", "generated_headers_example", "name"};
+static const size_t def_lens[DEF_N] = {sizeof "generated_example" - 1, sizeof "generated_headers_example" - 1,
+                                       sizeof "name" - 1};
+/* The members each deferred one would have, for render bounds
+ * (mg_view_escapes_left_out): example_view_new's object and its six
+ * members; a name object and its casings (in markdown's view each name
+ * had its own; counting them all, the bounds are never below that view's). */
 #define DEF_NODES 7
+#define DEF_NAME_NODES (MG_CASE_COUNT + 1)
 /* Whether an object whose first member's type is `type` may have a
  * deferred member of a name n bytes long: by length first, since such an
- * object (a message) is asked for many names it lacks (in a per-message
- * template, every name of the root view). */
-#define DEFERRED_NAME(type, n) (((type) & LZ_DEFERRED) && ((n) == def_lens[DEF_GEN] || (n) == def_lens[DEF_GEN_HEADERS]))
+ * object (a message, a field) is asked for many names it lacks (in a
+ * per-message template, every name of the root view). */
+#define DEFERRED_NAME(type, n)                                                                                  \
+    (((type) & LZ_DEFERRED) &&                                                                                  \
+     ((n) == def_lens[DEF_GEN] || (n) == def_lens[DEF_GEN_HEADERS] || (n) == def_lens[DEF_NAME]))
 
 typedef struct def_item {
-    const mg_message *g;
-    unsigned which;    /* bit DEF_*: left out of the object */
-    cJSON *made[DEF_N]; /* made when first read (owned), or NULL */
+    const mg_message *g; /* DEF_GEN, DEF_GEN_HEADERS: the message; else NULL */
+    const mg_field *f;   /* DEF_NAME: the field; else NULL */
+    unsigned which;      /* bit DEF_*: left out of the object */
+    cJSON *made[DEF_N];  /* made when first read (owned), or NULL */
 } def_item;
+
+/* A field whose name was left out (f), or a share of an object (item: its
+ * first member) with deferred members, in build order (def_flush). */
+typedef struct def_pending {
+    const cJSON *first;
+    const mg_field *f; /* NULL: a share */
+    const cJSON *item;
+} def_pending;
 
 typedef struct def_key {
     const cJSON *first; /* the object's first member (pointer key) */
@@ -1551,6 +1580,8 @@ struct mg_view_escapes {
     mg_hmap def_keys;       /* def_key, by the object's first member */
     def_item *def_items;
     size_t def_n, def_cap;
+    def_pending *def_pend;  /* not yet in def_keys (def_flush) */
+    size_t def_npend, def_cappend;
     size_t def_members;     /* members left out, over every object */
     const mg_model *def_m;
     mg_view_cache *def_cache;
@@ -1604,34 +1635,83 @@ static void mark_escapes(vctx *v, cJSON *node)
 
 static cJSON *example_view_new(mg_view_cache *cache, const mg_model *m, mg_exgen **exgen, int lines,
                                const mg_message *g, int headers);
+static cJSON *name_obj_ref(const mg_name *n);
 
-/* Leaves members `which` (bits DEF_*) of the object whose first member is
- * `first`, built from message `g`, to deferred_get. */
-static void deferred_add(mg_view_escapes *e, cJSON *first, const mg_message *g, unsigned which)
+static def_item *def_item_new(mg_view_escapes *e, const cJSON *first)
 {
     e->def_items = mg_xgrow(e->def_items, e->def_n, &e->def_cap, sizeof *e->def_items);
     def_item *it = &e->def_items[e->def_n];
     memset(it, 0, sizeof *it);
-    it->g = g;
-    it->which = which;
     def_key *k = mg_hmap_put_ptr(&e->def_keys, first, NULL);
     k->item = e->def_n++;
+    return it;
+}
+
+/* Leaves members `which` (bits DEF_GEN, DEF_GEN_HEADERS) of the object
+ * whose first member is `first`, built from message `g`, to deferred_get. */
+static void deferred_add(mg_view_escapes *e, cJSON *first, const mg_message *g, unsigned which)
+{
+    def_item *it = def_item_new(e, first);
+    it->g = g;
+    it->which = which;
     first->type |= LZ_DEFERRED;
     for (int i = 0; i < DEF_N; i++)
         e->def_members += (which >> i & 1) * DEF_NODES;
 }
 
+static void def_pend_push(mg_view_escapes *e, const cJSON *first, const mg_field *f, const cJSON *item)
+{
+    e->def_pend = mg_xgrow(e->def_pend, e->def_npend, &e->def_cappend, sizeof *e->def_pend);
+    e->def_pend[e->def_npend++] = (def_pending){first, f, item};
+}
+
+/* Leaves the `name` of the field object whose first member is `first`,
+ * built from field `f`, to deferred_get. */
+static void deferred_add_name(mg_view_escapes *e, cJSON *first, const mg_field *f)
+{
+    def_pend_push(e, first, f, NULL);
+    first->type |= LZ_DEFERRED;
+    e->def_members += DEF_NAME_NODES;
+}
+
+/* Puts the fields and shares noted since the last call into def_keys, in
+ * the order noted (a share after the object it shares). */
+static void def_flush(mg_view_escapes *e)
+{
+    for (size_t i = 0; i < e->def_npend; i++) {
+        const def_pending *p = &e->def_pend[i];
+        if (p->f) {
+            def_item *it = def_item_new(e, p->first);
+            it->f = p->f;
+            it->which = 1u << DEF_NAME;
+            continue;
+        }
+        const def_key *f = mg_hmap_get_ptr(&e->def_keys, p->item);
+        if (f) {
+            size_t at = f->item; /* f moves when the table grows */
+            def_key *k = mg_hmap_put_ptr(&e->def_keys, p->first, NULL);
+            k->item = at;
+        }
+    }
+    e->def_npend = 0;
+}
+
 /* A share of an object with deferred members (first members `share` and
- * `item`) answers from the item's: one member made for both. */
+ * `item`) answers from the item's: one member made for both. A field's
+ * entry may not be in the table yet: the share is noted after it. */
 static void deferred_share(mg_view_escapes *e, cJSON *share, const cJSON *item)
 {
-    const def_key *f = mg_hmap_get_ptr(&e->def_keys, item);
-    if (!share || !f)
+    if (!share)
         return;
+    share->type |= LZ_DEFERRED;
+    const def_key *f = mg_hmap_get_ptr(&e->def_keys, item);
+    if (!f) {
+        def_pend_push(e, share, NULL, item);
+        return;
+    }
     size_t at = f->item; /* f moves when the table grows */
     def_key *k = mg_hmap_put_ptr(&e->def_keys, share, NULL);
     k->item = at;
-    share->type |= LZ_DEFERRED;
 }
 
 /* Which deferred member k[0..n) names (DEF_*), or -1. */
@@ -1647,6 +1727,8 @@ static int def_which(const char *k, size_t n)
  * `first` left out, or NULL. */
 static def_item *def_left_out(mg_view_escapes *e, const cJSON *first, int which)
 {
+    if (which == DEF_NAME && e->def_npend)
+        def_flush(e);
     const def_key *f = which >= 0 ? mg_hmap_get_ptr(&e->def_keys, first) : NULL;
     def_item *it = f ? &e->def_items[f->item] : NULL;
     return it && (it->which >> which & 1) ? it : NULL;
@@ -1664,11 +1746,13 @@ __attribute__((noinline)) static const cJSON *deferred_get(mg_view_escapes *e, c
     if (!it)
         return NULL;
     if (!it->made[which]) {
-        cJSON *o = example_view_new(e->def_cache, e->def_m, &e->def_exgen, e->def_lines, it->g, which);
+        cJSON *o = which == DEF_NAME ? name_obj_ref(&it->f->name)
+                                     : example_view_new(e->def_cache, e->def_m, &e->def_exgen, e->def_lines,
+                                                        it->g, which);
         /* Its escaped members, as add_escapes gives them in the view built
-         * without the hook: escaped_member finds each from the member it
-         * escapes, and none where there is none (the flag is only where to
-         * look). */
+         * without the hook (a name's: markdown's `raw_slug`): escaped_member
+         * finds each from the member it escapes, and none where there is
+         * none (the flag is only where to look). */
         if (o->child)
             o->child->type |= ESCAPED_LIST;
         it->made[which] = o;
@@ -1858,6 +1942,7 @@ void mg_view_escapes_free(mg_view_escapes *e)
     mg_hmap_fini(&e->lz_desc_ids);
     free((void *)e->walked);
     free((void *)e->shares);
+    free(e->def_pend);
     mg_hmap_fini(&e->def_keys);
     for (size_t i = 0; i < e->def_n; i++)
         for (int k = 0; k < DEF_N; k++)
@@ -4113,7 +4198,10 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     cJSON *o = type_info(v, f->type, owner);
     /* Member order: naming first, for readers of `msggen view`. */
     cJSON *x = cJSON_CreateObject();
-    add_cs(x, "name", model_name(v, &f->name));
+    /* A lazy view leaves the name to its hook (deferred_get), noted below
+     * once the object's first member is known. */
+    if (!v->lazy)
+        add_cs(x, "name", model_name(v, &f->name));
     add_cs(x, "id", ident_item(v, &f->name, NK_FIELD));
     add_wire(v, x, f->wire);
     /* The type info's constants first, while its sets are pending, not
@@ -4152,6 +4240,8 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
         cJSON_AddItemToArray(x, c);
     }
     cJSON_Delete(o);
+    if (v->lazy)
+        deferred_add_name(v->lazy, x->child, f);
     return x;
 }
 
@@ -4169,9 +4259,11 @@ static int seen_eq(const void *ent, const void *key)
 
 /* `owner`: the raw name of the type whose members these are, or NULL (the
  * message says " of 'OWNER'"; formatted only for an error: a snprintf per
- * type and target was 0.7 M instructions). */
+ * type and target was 0.7 M instructions). `fields`: the model's fields the list
+ * was built from, whose raw names the message gives (a lazy view's fields
+ * have no name object), or NULL: the items' name objects. */
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
-                         const char *owner)
+                         const char *owner, mg_field *const *fields)
 {
     /* The identifiers are the view's strings, which outlive the check: the
      * table borrows them (a copy of each was two thirds of the check), and
@@ -4215,10 +4307,14 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
         if (k < 0)
             continue;
         const cJSON *b = cJSON_GetArrayItem(list, k);
-        const char *ra = cJSON_GetStringValue(mg_json_get(
-            mg_json_get(a, "name"), "raw"));
-        const char *rb = cJSON_GetStringValue(mg_json_get(
-            mg_json_get(b, "name"), "raw"));
+        const char *ra, *rb;
+        if (fields) { /* a lazy view's fields have no name (deferred_add_name) */
+            ra = fields[i]->name.s[MG_CASE_RAW];
+            rb = fields[k]->name.s[MG_CASE_RAW];
+        } else {
+            ra = cJSON_GetStringValue(mg_json_get(mg_json_get(a, "name"), "raw"));
+            rb = cJSON_GetStringValue(mg_json_get(mg_json_get(b, "name"), "raw"));
+        }
         mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s%s%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
                         what, ra ? ra : "?", owner ? " of '" : "", owner ? owner : "", owner ? "'" : "", what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
                         marks[k].line, marks[k].col, idkey, ia, v->tname);
@@ -4375,7 +4471,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         cJSON_AddItemToArray(fields, f);
     }
     if (v->t) {
-        check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW]);
+        check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW], t->fields);
     }
     free(marks);
     number_list_v(v, fields);
@@ -4415,7 +4511,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
             abort();
         for (int i = 0; i < t->nvalues; i++)
             vm[i] = t->mark;
-        check_unique(v, values, "id", vm, "enum value", t->name.s[MG_CASE_RAW]);
+        check_unique(v, values, "id", vm, "enum value", t->name.s[MG_CASE_RAW], NULL);
         free(vm);
     }
     number_list_v(v, values);
@@ -5795,7 +5891,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         tm[i] = m->types[i]->mark;
     }
     if (t)
-        check_unique(&v, types, "id", tm, "type", NULL);
+        check_unique(&v, types, "id", tm, "type", NULL, NULL);
     free(tm);
     number_list_v(&v, types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
@@ -5836,9 +5932,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
-        check_unique(&v, msgs, "id", mm, "message", NULL);
-        check_unique(&v, msgs, "method", mm, "message", NULL);
-        check_unique(&v, msgs, "constant", mm, "message", NULL);
+        check_unique(&v, msgs, "id", mm, "message", NULL, NULL);
+        check_unique(&v, msgs, "method", mm, "message", NULL, NULL);
+        check_unique(&v, msgs, "constant", mm, "message", NULL, NULL);
     }
     free(mm);
     free(type_items);

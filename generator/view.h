@@ -72,11 +72,12 @@ void mg_view_cache_prune(mg_view_cache *c, const mg_hmap *keep);
  * (`<key>_<name>` beside a string member `key`), made when read; most
  * members whose value is false, true, null or an empty list (more than
  * half of a view's nodes: the is_* and has_* flags, unset strings, ...),
- * kept as a few bits per object; and a message's generated_example and
+ * kept as a few bits per object; a message's generated_example and
  * generated_headers_example (an example generated and printed for every
  * message, which templates read for the messages without examples only),
- * made when read from the message the object was built from. (The name is
- * from when it held escapes only.) */
+ * made when read from the message the object was built from; and a
+ * field's `name` (which no shipped template reads), made when read from
+ * the field. (The name is from when it held escapes only.) */
 typedef struct mg_view_escapes mg_view_escapes;
 
 /* With `esc` not NULL, the views built with `cache` (for a target) from now
@@ -96,15 +97,16 @@ void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
  * in the view built without mg_view_cache_escapes_lazy and has not in the
  * lazy one: a constant member left out (the same node for every false, true,
  * null or empty list: a lookup that finds one is not a missing key), or an
- * escaped member or a message's generated example, made at its first lookup
- * (the same object of the lazy view, references to it and shares of it in
- * other lists answer from one memo; one text escaped alike is one member;
- * a generated example made has its escaped members as any object of the
- * view). NULL when that view has no such member either (`obj` may be any
- * value, or NULL). Valid until mg_view_escapes_free; lookups need the view
- * as it was built (its member lists and texts are the memo's keys), and
- * the model and the cache it was built from (a generated example is made
- * from them and kept in the cache). */
+ * escaped member, a message's generated example or a field's name, made at
+ * its first lookup (the same object of the lazy view, references to it and
+ * shares of it in other lists answer from one memo; one text escaped alike
+ * is one member; a generated example made has its escaped members as any
+ * object of the view). NULL when that view has no such member either (`obj`
+ * may be any value, or NULL). Valid until mg_view_escapes_free; lookups
+ * need the view as it was built (its member lists and texts are the memo's
+ * keys), and the model and the cache it was built from (a generated example
+ * is made from them and kept in the cache, a field's name refers to the
+ * model's texts). */
 const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                  uint32_t hash);
 
@@ -117,7 +119,8 @@ const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, cons
 
 /* How many constant members the lazy view left out, over every object, and
  * the nodes of its generated examples (seven for each, not counting lines)
- * (for render limits that grow with the view's size). 0 for NULL. */
+ * and of its fields' names (a name object and its casings for each) (for
+ * render limits that grow with the view's size). 0 for NULL. */
 size_t mg_view_escapes_left_out(const mg_view_escapes *e);
 
 /* Frees `e` and the members it made (NULL is fine). */
