@@ -364,11 +364,10 @@ static void bounds_of(void *user, long *max_steps, size_t *max_output)
 
 /* Renders file `f` once per item of its list (per message, type or enum),
  * with the item over the view in the context stack: a name the item lacks
- * is looked up in the view, as in the merged object mg_view_item_new makes
- * (the item's members, then the view's), which the renders used to build
- * and free per item (13 500 instructions apiece), and whose members, an
- * object's made for one render, were searched in order where the item's
- * are found through the source's index and the tags' memos. A lazy view's
+ * is looked up in the view (the item's members, then the view's). A merged
+ * object of the two, built and freed per item (13 500 instructions apiece),
+ * would be searched member by member, where the item's members are found
+ * through the source's index and the tags' memos. A lazy view's
  * members that the item left out are the hook's for the item itself
  * (w_escaped), found before the view's. */
 static void render_items(const mg_target *t, const mg_target_file *f, path_tpl *p, const cJSON *view,

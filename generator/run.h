@@ -19,9 +19,9 @@
  * Per-item files (per: message|type|enum) are rendered once per element of the
  * view's `messages`, `types` or `enums` list (for `enums`, when the view has no
  * such list: the `types` whose `kind` is "enum"), with the item over the
- * root view in the context stack: the item's keys over the view's, as in
- * mg_view_item_new's object. The output path is rendered (escape none) with
- * the same context.
+ * root view in the context stack: a name is the item's when the item has it,
+ * else the view's. The output path is rendered (escape none) with the same
+ * context.
  *
  * Owns nothing after it returns; everything is freed before returning.
  */

@@ -1760,15 +1760,6 @@ __attribute__((noinline)) static const cJSON *deferred_get(mg_view_escapes *e, c
     return it->made[which];
 }
 
-/* Whether the object whose first member is `first` has member `k` left
- * out for deferred_get. */
-static int deferred_has(mg_view_escapes *e, const cJSON *first, const char *k)
-{
-    if (!e || !first || !(first->type & LZ_DEFERRED))
-        return 0;
-    return def_left_out(e, first, def_which(k, strlen(k))) != NULL;
-}
-
 /* `share` (share_item of `item`) has the escaped members and the constant
  * members left out that `item` has. */
 static void lz_share(mg_view_escapes *e, cJSON *share, const cJSON *item);
@@ -6064,25 +6055,6 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (v.lazy)
         *cache->lazy_out = v.lazy;
     return view;
-}
-
-cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
-{
-    return mg_view_item_new_lazy(view, item, NULL);
-}
-
-cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escapes *e)
-{
-    cJSON *o = cJSON_CreateObject();
-    const cJSON *c;
-    cJSON_ArrayForEach(c, item)
-        add_cs(o, c->string, ref_value(c));
-    cJSON_ArrayForEach(c, view)
-        if (!mg_json_get(item, c->string) &&
-            !lz_const(e, item->child, c->string, strlen(c->string), mg_hash_str(c->string)) &&
-            !deferred_has(e, item->child, c->string))
-            add_cs(o, c->string, ref_value(c));
-    return o;
 }
 
 size_t mg_view_escapes_left_out(const mg_view_escapes *e)

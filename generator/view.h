@@ -23,9 +23,9 @@
  * two types, two messages, two values of one enum) are an error that names
  * both sources.
  *
- * Ownership: mg_view_build and mg_view_item_new return trees the caller frees
- * with cJSON_Delete. The view copies what it needs: it does not point into the
- * model, so the model may be freed first.
+ * Ownership: mg_view_build returns a tree the caller frees with cJSON_Delete.
+ * The view copies what it needs: it does not point into the model, so the
+ * model may be freed first.
  */
 #ifndef MG_VIEW_H
 #define MG_VIEW_H
@@ -88,9 +88,8 @@ typedef struct mg_view_escapes mg_view_escapes;
  * built without `esc` (each object keeps its first member), and a template
  * that reads it through mg_view_escapes_get for the names its objects lack
  * renders it exactly as that view, unless it prints an object as JSON or
- * iterates an object's members (run.c then renders the full view). Per-item
- * contexts of such a view come from mg_view_item_new_lazy. NULL: views with
- * all their members again (the default). */
+ * iterates an object's members (run.c then renders the full view). NULL:
+ * views with all their members again (the default). */
 void mg_view_cache_escapes_lazy(mg_view_cache *c, mg_view_escapes **esc);
 
 /* The member k[0..n) (`hash` as in mg_tpl_source.get) that `obj` would have
@@ -129,17 +128,6 @@ void mg_view_escapes_free(mg_view_escapes *e);
 /* mg_view_build, reusing and filling `cache` (NULL: as mg_view_build). */
 cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d);
 
-/* The context of a per-item template (one message, type or enum): the item's
- * own keys, plus every key of the root view the item does not have
- * (`catalogue`, `messages`, `types`, `target`, ...), borrowed by reference.
- * `view` must outlive the result. Free with cJSON_Delete (frees only the
- * references). */
-cJSON *mg_view_item_new(const cJSON *view, const cJSON *item);
-
-/* The same for an item of a lazy view (`e` from its build, may be NULL):
- * a key of the root view the item has among the members `e` gives is the
- * item's, as in the view built without `e`, so it is not copied. */
-cJSON *mg_view_item_new_lazy(const cJSON *view, const cJSON *item, mg_view_escapes *e);
 
 /* Prints a view (or any JSON) deterministically: two-space indentation,
  * members in view order, a final newline; numbers, strings and names as cJSON

@@ -1009,12 +1009,11 @@ static const cJSON *hook_k(void *user, const cJSON *obj, const char *k, size_t n
 }
 
 /* mg_tpl_render_data_over with `root` over `outer`, as run.c renders a
- * per-item file (an item over the view): every name is found as in the one
- * object mg_view_item_new makes of the two (the root's members, then the
- * outer's that the root lacks), errors and their hints included, but for "."
- * (the root), and a member the hook gives the root comes before the outer's
- * (as the merged object, which leaves out the view's member of a name the
- * item's lazy constants hold). */
+ * per-item file (an item over the view): every name is found as in one
+ * object merged of the two (the root's members, then the outer's that the
+ * root lacks), errors and their hints included, but for "." (the root), and
+ * a member the hook gives the root comes before the outer's (a lazy item's
+ * left-out member is the item's, not the view's of the same name). */
 static const char *render_over(const char *src, const cJSON *outer, const cJSON *root, int hook)
 {
     mg_buf errs;

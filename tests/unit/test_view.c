@@ -193,22 +193,6 @@ static void view_should_give_examples_as_pretty_compact_and_raw_json(void)
     fixture_fini(&f, v);
 }
 
-static void view_item_should_overlay_item_keys_on_the_root(void)
-{
-    cJSON *root = cJSON_Parse("{\"catalogue\": {\"title\": \"T\"}, \"name\": \"root\", \"messages\": []}");
-    cJSON *item = cJSON_Parse("{\"name\": \"item\", \"fields\": [1]}");
-    cJSON *ctx = mg_view_item_new(root, item);
-    CHECK_STR(str_at(ctx, "name"), "item");
-    CHECK_STR(str_at(ctx, "catalogue/title"), "T");
-    CHECK(at(ctx, "messages") != NULL && at(ctx, "fields/0") != NULL);
-    cJSON_Delete(ctx);
-    /* The originals are intact: the context only referred to them. */
-    CHECK_STR(str_at(root, "name"), "root");
-    CHECK_STR(str_at(item, "name"), "item");
-    cJSON_Delete(item);
-    cJSON_Delete(root);
-}
-
 static void view_print_should_indent_two_spaces_and_keep_member_order(void)
 {
     cJSON *j = cJSON_Parse("{\"z\": 1, \"a\": [true, null, \"s\\n\"], \"e\": {}, \"l\": []}");
@@ -424,7 +408,6 @@ int main(void)
     RUN(view_should_make_comment_text_safe_around_plain_runs);
     RUN(view_should_number_every_list_for_separators);
     RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
-    RUN(view_item_should_overlay_item_keys_on_the_root);
     RUN(view_print_should_indent_two_spaces_and_keep_member_order);
     RUN(view_type_map_fast_path_should_render_as_the_engine);
     RUN(view_print_should_walk_cjson_as_the_data_interface_does);

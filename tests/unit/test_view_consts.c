@@ -105,32 +105,6 @@ static void a_share_should_have_its_items_pairs_but_its_own_position(void)
     mg_view_escapes_free(e);
 }
 
-static void an_item_context_should_not_copy_a_root_key_the_item_left_out(void)
-{
-    mg_view_escapes *e = escapes_new();
-    cJSON *view = cJSON_CreateObject();
-    add_cs(view, "generator", cJSON_CreateString("msggen"));
-    add_bool(view, "has_fields", 1);
-    add_bool(view, "has_types", 1);
-    static const char *const keys[] = {"has_fields"};
-    static const int vals[] = {cJSON_False};
-    cJSON *item = object_with(e, keys, vals, 1);
-    cJSON *ctx = mg_view_item_new_lazy(view, item, e);
-    /* The view built without lazy members: the item's has_fields (false)
-     * over the root's (true). The context must not find the root's first. */
-    CHECK(cJSON_GetObjectItemCaseSensitive(ctx, "has_fields") == NULL);
-    CHECK(cJSON_IsFalse(get(e, item, "has_fields")));
-    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ctx, "has_types")));
-    CHECK(cJSON_GetObjectItemCaseSensitive(ctx, "generator") != NULL);
-    cJSON *plain = mg_view_item_new(view, item);
-    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(plain, "has_fields")));
-    cJSON_Delete(plain);
-    cJSON_Delete(ctx);
-    cJSON_Delete(item);
-    cJSON_Delete(view);
-    mg_view_escapes_free(e);
-}
-
 static void a_chain_left_by_a_freed_object_should_not_be_read(void)
 {
     mg_view_escapes *e = escapes_new();
@@ -425,7 +399,6 @@ int main(void)
     RUN(the_first_pair_of_a_name_should_win);
     RUN(a_share_should_have_its_items_pairs_but_its_own_position);
     RUN(a_share_should_count_each_known_constant_it_takes);
-    RUN(an_item_context_should_not_copy_a_root_key_the_item_left_out);
     RUN(a_chain_left_by_a_freed_object_should_not_be_read);
     RUN(objects_whose_first_member_is_a_number_should_keep_their_pairs_too);
     RUN(a_field_should_have_its_own_pairs_and_its_type_infos);
