@@ -338,7 +338,7 @@ else
        rwd=$(c_lib "$rw" cproto-ws WS=auto quotes_web_socket_api.pc) &&
        grep -q '^Requires.private:.* libwebsockets' "$rwd/quotes_web_socket_api.pc" &&
        $CC $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$rwd" $(pkg-config --cflags libcjson) -o "$TMP/ws_test" \
-           "$here/ws_test.c" "$rwd/libquotes_web_socket_api.a" $(pkg-config --libs libcjson libpcre2-8 libwebsockets) -lpthread -lm \
+           -Wl,--wrap=lws_service "$here/ws_test.c" "$rwd/libquotes_web_socket_api.a" $(pkg-config --libs libcjson libpcre2-8 libwebsockets) -lpthread -lm \
            >"$TMP/cc.log" 2>&1; then
         ok cproto_ws_library_should_build_with_ws_auto_and_list_libwebsockets_in_its_pc
         if ! ws_start 2>"$TMP/ws.err"; then

@@ -32,7 +32,28 @@
 #define SLOW_LIMIT_MS 5000
 #endif
 
+/* The longest a poll of 0 or 1 ms may take (a blocked one waits for the
+ * server's next frame: its ping, up to 20 s away). */
+#define POLL_LIMIT_MS (SLOW_LIMIT_MS / 5)
+
 static int failures;
+
+/* A slow process: with slow_service set, each turn of libwebsockets' loop
+ * starts 2 ms late (ws_test is linked with -Wl,--wrap=lws_service), so that
+ * the adapter's 1 ms timer is due before libwebsockets waits. */
+struct lws_context;
+int __real_lws_service(struct lws_context *ctx, int timeout_ms);
+int __wrap_lws_service(struct lws_context *ctx, int timeout_ms);
+static int slow_service;
+
+int __wrap_lws_service(struct lws_context *ctx, int timeout_ms)
+{
+    if (slow_service) {
+        struct timespec late = {0, 2000000};
+        nanosleep(&late, NULL);
+    }
+    return __real_lws_service(ctx, timeout_ms);
+}
 
 static void check(int cond, const char *what, const char *why)
 {
@@ -206,6 +227,25 @@ static int run_killed(const char *url, const char *ready)
     return failures != 0;
 }
 
+/* The longest of up to n polls of ms each (it stops at the first longer than
+ * POLL_LIMIT_MS); -1 when a poll fails. */
+static long worst_poll(P(bus) * b, int ms, int n)
+{
+    P(error) err = {0};
+    long worst = 0;
+    for (int i = 0; i < n && worst <= POLL_LIMIT_MS; i++) {
+        long t0 = ms_now();
+        if (!P(bus_poll)(b, ms, &err)) {
+            printf("# poll failed: %s\n", P(error_message)(&err));
+            P(error_clear)(&err);
+            return -1;
+        }
+        if (ms_now() - t0 > worst)
+            worst = ms_now() - t0;
+    }
+    return worst;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -343,6 +383,19 @@ int main(int argc, char **argv)
     P(error_clear)(&err);
     pump(b, &stray.invalid, 1);
     check(stray.invalid == 1, "stray_invalid_reply_should_reach_the_bus_error_handler", "not reported");
+
+    /* 9: polls end on time, with five connections open and nothing sent: one
+     * of 0 ms waits for nothing, and one of 1 ms whose timer is due before
+     * libwebsockets waits (a slow process) still ends within the limit. */
+    char why_poll[128];
+    long worst = worst_poll(b, 0, 200);
+    snprintf(why_poll, sizeof why_poll, "a 0 ms poll took %ld ms (limit %d ms)", worst, POLL_LIMIT_MS);
+    check(worst >= 0 && worst <= POLL_LIMIT_MS, "poll_of_0_ms_should_not_wait", why_poll);
+    slow_service = 1;
+    worst = worst_poll(b, 1, 20);
+    slow_service = 0;
+    snprintf(why_poll, sizeof why_poll, "a 1 ms poll took %ld ms (limit %d ms)", worst, POLL_LIMIT_MS);
+    check(worst >= 0 && worst <= POLL_LIMIT_MS, "poll_in_a_slow_process_should_end_on_time", why_poll);
 
     P(bus_free)(b);
     return failures != 0;

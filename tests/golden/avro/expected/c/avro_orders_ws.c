@@ -207,13 +207,27 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     return 0;
 }
 
-static void wake(lws_sorted_usec_list_t *sul) { (void)sul; }
+/* The timer that ends a turn. It sets itself again, 1 ms on: lws_service
+ * runs the timers already due before it waits, then waits for the next timer
+ * or network event, so a timer that fell due before the wait (a turn of 0 or
+ * 1 ms, a slow process) would leave it waiting for the server's next frame
+ * (a ping may be 20 s away). */
+static void wake(lws_sorted_usec_list_t *sul)
+{
+    wt *w = lws_container_of(sul, wt, sul);
+    lws_sul_schedule(w->ctx, 0, &w->sul, wake, 1000);
+}
 
 /* One turn of the event loop: waits for network events, at most ms (a timer
- * wakes it: lws_service's own timeout is ignored since libwebsockets 3.2). */
+ * wakes it: lws_service's own timeout is ignored since libwebsockets 3.2);
+ * none (ms <= 0): only what is ready now. */
 static void turn(wt *w, long ms)
 {
-    lws_sul_schedule(w->ctx, 0, &w->sul, wake, (lws_usec_t)(ms > 0 ? ms : 0) * 1000);
+    if (ms <= 0) {
+        lws_service(w->ctx, -1);
+        return;
+    }
+    lws_sul_schedule(w->ctx, 0, &w->sul, wake, (lws_usec_t)ms * 1000);
     lws_service(w->ctx, 0);
     lws_sul_cancel(&w->sul);
 }
