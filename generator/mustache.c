@@ -1723,6 +1723,7 @@ struct mg_tpl_cjson_state {
     shape *last_shape; /* the shape build_index gave last (not an `own` one) */
     mg_tpl_cjson_miss_fn *miss; /* mg_tpl_cjson_source_miss's, or NULL */
     void *miss_user;
+    mg_tpl_cjson_bits bits; /* mg_tpl_cjson_source_bits's (flags 0: none) */
     /* Strings escaped before, and whether escaping changed them (emit_value),
      * direct-mapped by address: NULL until a source that has served a few
      * renders escapes a string. */
@@ -2162,6 +2163,33 @@ static mg_tv_kind cj_kind(void *self, const void *v)
     return (mg_tv_kind)cj_kinds[((const cJSON *)v)->type & 0xFF];
 }
 
+/* The constant member numbered `id` (a memo word less 2) that the object
+ * whose first member is `first` lacks, from its bits (see
+ * mg_tpl_cjson_bits), or NULL when they do not hold it. */
+static ALWAYS_INLINE const cJSON *bits_get(const mg_tpl_cjson_bits *b, const cJSON *first, unsigned id)
+{
+    int type = first->type;
+    const mg_tpl_bits *d;
+    if ((type & b->num_flag) && id < 64) {
+        size_t at = (size_t)(int64_t)first->valuedouble;
+        if (at < b->count) {
+            d = &b->sets[at];
+            if (d->present >> id & 1)
+                return b->vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        }
+    }
+    if ((type & b->node_flag) && (type & 0xFF) != cJSON_Number && id < 128) {
+        size_t at = (uint32_t)first->valueint;
+        if (at < b->node_count) {
+            d = (const mg_tpl_bits *)((const char *)b->nodes + at * b->node_size) + id / 64;
+            id %= 64;
+            if (d->present >> id & 1)
+                return b->vals[(d->truth >> id & 1) | (d->nul >> id & 1) << 1];
+        }
+    }
+    return NULL;
+}
+
 /* cj_get with a tag's memo (member_in): what the engine calls for a tag's
  * name when its data is a cJSON source, without the call through `get`. */
 static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const cJSON *obj,
@@ -2179,6 +2207,12 @@ static ALWAYS_INLINE const cJSON *cj_get_at(struct mg_tpl_cjson_state *st, const
      * memo is the tag's, the hook the source's: a tag may have been
      * answered by the hook of another source. */
     if (nm->missed && st->miss) {
+        /* A constant the object lacks kept as a bit (mg_tpl_cjson_source_bits):
+         * answered without the hook's call. Only in this branch: a test in
+         * every lookup cost more than the calls it spared. */
+        const cJSON *c = bits_get(&st->bits, obj->child, (unsigned)nm->hook - 2);
+        if (c)
+            return c;
         const cJSON *h = st->miss(st->miss_user, obj, k, n, hash, &nm->hook);
         if (h)
             return h;
@@ -2279,6 +2313,7 @@ static void cjson_source_init_in(mg_tpl_cjson *c, struct mg_tpl_cjson_state *st)
     st->last_shape = NULL;
     st->miss = NULL;
     st->miss_user = NULL;
+    st->bits = (mg_tpl_cjson_bits){0};
     st->plain = NULL;
     st->plain_cap = st->plain_evicted = 0;
     st->lasting = 0;
@@ -2323,6 +2358,11 @@ void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *u
 {
     c->st->miss = fn;
     c->st->miss_user = user;
+}
+
+void mg_tpl_cjson_source_bits(mg_tpl_cjson *c, const mg_tpl_cjson_bits *b)
+{
+    c->st->bits = b ? *b : (mg_tpl_cjson_bits){0};
 }
 
 /* ---- name resolution ---- */

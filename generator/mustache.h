@@ -224,6 +224,44 @@ typedef const cJSON *mg_tpl_cjson_miss_fn(void *user, const cJSON *obj, const ch
                                           uint32_t hash, uint16_t *memo);
 void mg_tpl_cjson_source_miss(mg_tpl_cjson *c, mg_tpl_cjson_miss_fn *fn, void *user);
 
+/* Constant members the hook answers from bits, which the engine may read
+ * itself instead of calling the hook (a lazy view's false flags: most of
+ * the hook's 118 000 calls in a generate). Member i of a set is the name
+ * whose memo word (above) the hook sets to i + 2. */
+typedef struct mg_tpl_bits {
+    uint64_t present; /* bit i: the object lacks member i, a constant... */
+    uint64_t truth;   /* ... which is true or [] */
+    uint64_t nul;     /* ... which is null or [] */
+} mg_tpl_bits;
+
+/* Where the bits are, by an object's first member (cJSON's type bits
+ * `num_flag` and `node_flag` are the host's, not cJSON's):
+ *   - with `num_flag` in its type: members 0 to 63 in sets[at], at =
+ *     (size_t)(int64_t) its valuedouble, when at < count;
+ *   - not a number, with `node_flag`: members 0 to 63 in the first and 64
+ *     to 127 in the second of the two sets that begin node number
+ *     (uint32_t) its valueint, when below node_count, of `nodes` (an array
+ *     of node_count nodes of node_size bytes each).
+ * A member whose bit is in neither is asked of the hook. One whose bit is
+ * present is vals[truth | nul << 1] (of its bits in that set). */
+typedef struct mg_tpl_cjson_bits {
+    int num_flag;
+    const mg_tpl_bits *sets;
+    size_t count;
+    int node_flag;
+    const void *nodes;
+    size_t node_count, node_size;
+    const cJSON *vals[4];
+} mg_tpl_cjson_bits;
+
+/* Makes source `c` answer a tag's name from the bits *b says (copied;
+ * the sets and nodes it points to are borrowed, unchanged while the source
+ * is in use; NULL: none any more) instead of calling the hook, when the
+ * tag's last lookup was answered by the hook and its memo word names a
+ * member present in the object's bits. The hook must answer such a name
+ * so itself. */
+void mg_tpl_cjson_source_bits(mg_tpl_cjson *c, const mg_tpl_cjson_bits *b);
+
 /* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,
  * section or inverted section whose name the data does not have (after the
  * whole context-stack lookup, dotted names included) is an error at the tag,

@@ -189,8 +189,14 @@ static double w_number(void *self, const void *v)
 static void watched_source_init(watched *w, mg_tpl_cjson *c)
 {
     mg_tpl_cjson_source_init(c);
-    if (w->esc)
+    if (w->esc) {
+        /* The constants kept as bits, read by the engine itself (most of
+         * what w_escaped would be asked). */
+        mg_tpl_cjson_bits bits;
+        mg_view_escapes_bits(w->esc, &bits);
         mg_tpl_cjson_source_miss(c, w_escaped, w);
+        mg_tpl_cjson_source_bits(c, &bits);
+    }
 }
 
 static void watched_init(watched *w, const cJSON *view, mg_view_escapes *esc)

@@ -1232,11 +1232,9 @@ typedef struct esc_cand {
 } esc_cand;
 
 /* Known names' constants as bit sets (see "known names" below). */
-typedef struct lz_desc {
-    uint64_t present; /* bit i: lz_names[i] is a constant member */
-    uint64_t truth;   /* ... true or [] */
-    uint64_t nul;     /* ... null or [] */
-} lz_desc;
+/* (mustache.h's: bit i is lz_names[i], the engine reads them, and
+ * mg_view_escapes_bits tells it where.) */
+typedef mg_tpl_bits lz_desc;
 
 /* Constant members: an object's chain of (name, value) pairs, a node of a
  * trie that objects of one kind share (a field's thirty flags are a handful
@@ -3280,6 +3278,22 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
                                  uint32_t hash)
 {
     return mg_view_escapes_get_memo(e, obj, k, n, hash, NULL);
+}
+
+void mg_view_escapes_bits(const mg_view_escapes *e, mg_tpl_cjson_bits *b)
+{
+    /* The sets as mg_view_escapes_get_memo reads them (lz_desc_of, and a
+     * chain's lz_node.cd, which begins the node): its memo's numbers are
+     * lz_names's bits, then lz2_names's from LZ_CHAIN_ID2. None while an
+     * object's sets are pending (during the build). */
+    _Static_assert(offsetof(lz_node, cd) == 0 && LZ_CHAIN_ID2 == 64, "mg_tpl_cjson_bits's node layout");
+    *b = (mg_tpl_cjson_bits){0};
+    if (e->lz_dpend_first)
+        return;
+    *b = (mg_tpl_cjson_bits){.num_flag = LZ_DESC, .sets = e->lz_descs, .count = e->lz_ndescs,
+                             .node_flag = LAZY_CONSTS, .nodes = e->lz_nodes, .node_count = e->lz_n,
+                             .node_size = sizeof *e->lz_nodes};
+    memcpy(b->vals, e->lz_vals, sizeof b->vals);
 }
 
 /* mg_view_escapes_get's escaped member k[0..n) of `obj`, made once (its own

@@ -116,6 +116,12 @@ const cJSON *mg_view_escapes_get(mg_view_escapes *e, const cJSON *obj, const cha
 const cJSON *mg_view_escapes_get_memo(mg_view_escapes *e, const cJSON *obj, const char *k, size_t n,
                                       uint32_t hash, uint16_t *memo);
 
+/* Fills *b so that a cJSON source given it (mg_tpl_cjson_source_bits)
+ * answers itself the constants mg_view_escapes_get_memo answers from bit
+ * sets (false, true, null and [] members of the names its memo words
+ * number). The pointers in *b are valid until `e` is freed. */
+void mg_view_escapes_bits(const mg_view_escapes *e, mg_tpl_cjson_bits *b);
+
 /* How many constant members the lazy view left out, over every object, and
  * the nodes of its generated examples (seven for each, not counting lines)
  * and of its fields' names (a name object and its casings for each) (for
