@@ -313,6 +313,35 @@ static void search_should_find_what_the_member_scans_find(void)
     CHECK(searched_finds > 16);
 }
 
+/* The typo walk marks each object it checks (load.h): a schema reached
+ * from two places is warned about once per walk, and a second walk over
+ * the same documents warns again. */
+static void typos_should_be_warned_once_per_object_and_walk(void)
+{
+    static const char *const yaml = "asyncapi: 3.0.0\n"
+                                    "components:\n"
+                                    "  schemas:\n"
+                                    "    A: {type: object, properties: {x: {$ref: '#/components/schemas/B'}}}\n"
+                                    "    B: {type: string, maxLenght: 3}\n"
+                                    "    C: {$ref: '#/components/schemas/B'}\n"
+                                    "    D: {items: {$ref: '#/components/schemas/A'}}\n";
+    errs_reset();
+    mg_docset *s = mg_docset_new(".");
+    mg_diag d;
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    const mg_doc *doc = mg_docset_load_buffer(s, "t.yaml", yaml, strlen(yaml), &d);
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(mg_resolve_all(s, doc, &d), 0);
+        mg_typos_check(s, doc, MG_TYPO_ASYNCAPI3, &d);
+        CHECK_STR(errs, "t.yaml:5:23: warning: unknown keyword 'maxLenght' (did you mean 'maxLength'?)\n");
+        errs_reset();
+        mg_typos_check(s, doc, MG_TYPO_ASYNCAPI3, &d);
+        CHECK_STR(errs, "t.yaml:5:23: warning: unknown keyword 'maxLenght' (did you mean 'maxLength'?)\n");
+    }
+    mg_docset_free(s);
+}
+
 int main(void)
 {
     RUN(formats_should_be_classified);
@@ -321,5 +350,6 @@ int main(void)
     RUN(typos_should_suggest_only_near_unknown_keywords);
     RUN(typos_should_be_warned_for_every_member_the_tables_name);
     RUN(search_should_find_what_the_member_scans_find);
+    RUN(typos_should_be_warned_once_per_object_and_walk);
     return unit_done();
 }
