@@ -1855,6 +1855,7 @@ struct mg_docset {
      * lead elsewhere after it, so memoised hops of an older generation are
      * followed again. */
     unsigned gen;
+    unsigned walk_stamp; /* the latest stamp mg_docset_walk_stamp gave; 0: none */
 };
 
 typedef struct doc_ent {
@@ -2250,6 +2251,20 @@ void mg_doc_hop_put(const mg_doc *doc, const cJSON *member, const mg_doc *tdoc, 
 unsigned mg_docset_generation(const mg_docset *set)
 {
     return set->gen;
+}
+
+unsigned mg_docset_walk_stamp(mg_docset *set)
+{
+    /* A mark keeps the stamp in valueint's bits above MG_MARK_BITS; a set
+     * walked 2^28 times is not a catalogue's. */
+    if (set->walk_stamp >= (unsigned)INT_MAX >> MG_MARK_BITS)
+        abort();
+    return ++set->walk_stamp;
+}
+
+unsigned mg_docset_walk_last(const mg_docset *set)
+{
+    return set->walk_stamp;
 }
 
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)

@@ -65,7 +65,7 @@ struct mg_model_priv {
         const mg_name *parent;
         const char *suffix;
     } hoist;
-    struct wctx *checked;    /* check_schemas' first pass's tables, for the second */
+    struct wctx *checked;    /* check_schemas' first pass's state (its stamp), for the second */
     unsigned checked_gen;    /* the docset's generation when they were made */
     unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
     unsigned reach_stamp;
@@ -2785,10 +2785,9 @@ typedef struct wstep {
     const cJSON *node;
 } wstep;
 
-/* One table for both walks over the schemas (the checks' and the loop
- * search's), since the loop search starts at every schema the checks walk:
- * a node's entry holds both answers, so each node is added once, not once
- * per table (40 000 adds for a 1 000-message catalogue). */
+/* One mark (load.h) for both walks over the schemas (the checks' and the
+ * loop search's), since the loop search starts at every schema the checks
+ * walk: a node's mark holds both answers. */
 enum {
     W_PATH = 1,   /* loop search: on the current path */
     W_DONE = 2,   /* loop search: searched */
@@ -2796,22 +2795,22 @@ enum {
     W_WALKED = 4, /* walk_node has walked it */
 };
 
-static inline uintptr_t wflags(const node_ent *e)
-{
-    return (uintptr_t)e->val;
-}
-
-static inline void wset(node_ent *e, uintptr_t clear, uintptr_t set)
-{
-    e->val = (void *)((wflags(e) & ~clear) | set);
-}
-
 typedef struct wctx {
-    mg_hmap seen;  /* node_ent: val holds W_* bits */
+    unsigned stamp; /* the walks' marks: W_* bits */
     wstep *path;
     size_t npath, cap;
     int cut;       /* a walk or search stopped at WALK_MAX_DEPTH */
 } wctx;
+
+static inline unsigned wflags(const wctx *w, const cJSON *node)
+{
+    return mg_node_mark(node, w->stamp);
+}
+
+static inline void wset(const wctx *w, const cJSON *node, unsigned clear, unsigned set)
+{
+    mg_node_set_mark(node, w->stamp, (wflags(w, node) & ~clear) | set);
+}
 
 /* Deeper than this (a chain of thousands of $refs) a search just stops. */
 #define WALK_MAX_DEPTH 4096
@@ -2928,7 +2927,6 @@ typedef struct wknown {
     int has_ref;
     wstep ref;
     const cJSON *const *kw; /* schema_keywords' answer */
-    node_ent *ent;  /* the node's entry in w->seen, just put there */
 } wknown;
 
 /* Depth-first search over the in-place keywords from `st`; a $ref back to a
@@ -2941,13 +2939,9 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
         w->cut = 1;
         return;
     }
-    node_ent *e = known ? known->ent : mg_hmap_put_ptr(&w->seen, st.node, NULL);
-    if (wflags(e) & W_STATE)
+    if (wflags(w, st.node) & W_STATE)
         return;
-    wset(e, 0, W_PATH);
-    /* Entries keep their place when the table grows: the search below may
-     * move them, not renumber them. */
-    size_t at = mg_hmap_index(&w->seen, e);
+    wset(w, st.node, 0, W_PATH);
     w->path = mg_xgrow(w->path, w->npath, &w->cap, sizeof *w->path);
     w->path[w->npath++] = st;
     wstep t;
@@ -2955,13 +2949,13 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
     if (known && has_ref)
         t = known->ref;
     if (has_ref) {
-        const node_ent *te = mg_hmap_get_ptr(&w->seen, t.node);
-        if (te && (wflags(te) & W_STATE) == W_PATH) {
+        unsigned tf = wflags(w, t.node);
+        if ((tf & W_STATE) == W_PATH) {
             size_t from = w->npath;
             while (from > 0 && w->path[from - 1].node != t.node)
                 from--;
             report_loop(m, w, from - 1, &t);
-        } else if (!te || !(wflags(te) & W_STATE))
+        } else if (!(tf & W_STATE))
             find_loops_at(m, w, t, NULL);
     } else {
         const cJSON *own[WK_COUNT];
@@ -2982,7 +2976,7 @@ static void find_loops_at(mg_model *m, wctx *w, wstep st, const wknown *known)
         }
     }
     w->npath--;
-    wset(mg_hmap_at(&w->seen, at), W_STATE, W_DONE);
+    wset(w, st.node, W_STATE, W_DONE);
 }
 
 static void walk_node(mg_model *m, wctx *w, wstep st, int depth);
@@ -3001,10 +2995,9 @@ static inline void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
 
 static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
 {
-    node_ent *e = mg_hmap_put_ptr(&w->seen, st.node, NULL);
-    if (wflags(e) & W_WALKED)
+    if (wflags(w, st.node) & W_WALKED)
         return;
-    wset(e, 0, W_WALKED);
+    wset(w, st.node, 0, W_WALKED);
     if (has_nonfinite(st.node))
         for (size_t k = 0; k < sizeof numeric_keys / sizeof *numeric_keys; k++) {
             const cJSON *v = get(st.node, numeric_keys[k]);
@@ -3016,7 +3009,7 @@ static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
     int has_ref = walk_ref(m, st.doc, st.node, &t);
     const cJSON *kw[WK_COUNT];
     schema_keywords(st.node, kw);
-    wknown known = {has_ref, t, kw, e};
+    wknown known = {has_ref, t, kw};
     find_loops_at(m, w, st, &known);
     if (has_ref)
         walk_schema(m, w, t, depth + 1);
@@ -3054,28 +3047,28 @@ static void walk_node(mg_model *m, wctx *w, wstep st, int depth)
 static void wctx_free(wctx *w)
 {
     free(w->path);
-    mg_hmap_fini(&w->seen);
 }
 
 /* The second pass runs only when nothing has been reported. When, besides,
  * no document has changed since the first (no mg_doc_replace, no member
  * merged from traits) and the first was not cut short, every schema the
  * first walked was checked, and all it leads to, with nothing found: the
- * second starts from the first's tables, so that only schemas the first did
+ * second starts from the first's marks, so that only schemas the first did
  * not reach are walked (each once, as before), and its findings, which can
- * only be at those, are the same. */
+ * only be at those, are the same. Only when no other walk has marked nodes
+ * since (mg_docset_walk_last): the marks are one field per node. */
 static void check_schemas(mg_model *m, int payloads)
 {
     struct mg_model_priv *p = m->priv;
     wctx w;
     if (payloads && p->checked && !p->checked->cut && p->checked_gen == mg_docset_generation(m->set) &&
-        mg_traits_merged(m->traits) == 0) {
+        mg_traits_merged(m->traits) == 0 && p->checked->stamp == mg_docset_walk_last(m->set)) {
         w = *p->checked;
         free(p->checked);
         p->checked = NULL;
     } else {
         memset(&w, 0, sizeof w);
-        mg_hmap_init(&w.seen, sizeof(node_ent));
+        w.stamp = mg_docset_walk_stamp(m->set);
     }
     const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
     if (payloads) {

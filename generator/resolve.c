@@ -544,11 +544,15 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
 int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
 {
     int errors_before = d->errors;
-    mg_hmap refs, visited; /* refent; and every node walked, so shared and recursive subtrees are walked once */
-    mg_hmap files;         /* file_ent: see hop */
+    mg_hmap refs;  /* refent */
+    mg_hmap files; /* file_ent: see hop */
     mg_hmap_init(&refs, sizeof(refent));
-    mg_hmap_init(&visited, sizeof(const cJSON *));
     mg_hmap_init(&files, sizeof(file_ent));
+    /* Every collection walked carries the walk's mark (load.h), so shared
+     * and recursive subtrees are walked once. A scalar (a root, or what a
+     * $ref leads to) holds no $ref and is not pushed again: meeting it twice
+     * does nothing. */
+    unsigned stamp = mg_docset_walk_stamp(set);
     size_t order = 0;
     size_t sn = 0, scap = 64;
     witem *stack = malloc(scap * sizeof *stack);
@@ -560,10 +564,9 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     stack[sn++] = (witem){doc, doc->root, 0};
     while (sn > 0 && !mg_diag_full(d)) {
         witem w = stack[--sn];
-        int added;
-        mg_hmap_put_ptr(&visited, w.node, &added);
-        if (!added)
+        if (mg_node_mark(w.node, stamp))
             continue;
+        mg_node_set_mark(w.node, stamp, 1);
         const cJSON *member = w.names ? NULL : ref_member(w.node);
         if (member) {
             const mg_doc *tdoc = NULL;
@@ -586,7 +589,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             continue;
         /* Push children in reverse so they are walked in document order. */
         /* Only collections can hold a $ref: scalars are never pushed, which
-         * keeps the stack and the visited set small for data-heavy files. */
+         * keeps the stack small for data-heavy files. */
         size_t count = 0;
         for (const cJSON *c = w.node->child; c; c = c->next)
             count += is_collection(c);
@@ -669,7 +672,6 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     free(reflist);
     free(stack);
     mg_hmap_fini(&refs);
-    mg_hmap_fini(&visited);
     mg_hmap_fini(&files);
     return d->errors > errors_before ? -1 : 0;
 }

@@ -256,7 +256,7 @@ typedef struct walker {
     mg_docset *set;
     mg_diag *d;
     int v2;          /* AsyncAPI 2.x: components hold 2.x channels */
-    mg_hmap seen;    /* nodes checked: each warned about once */
+    unsigned stamp;  /* marks the objects checked (load.h): each warned about once */
     const char *memo_key[MEMO_SLOTS];
     int memo_id[MEMO_SLOTS];
 } walker;
@@ -318,10 +318,9 @@ static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int de
 {
     if (!cJSON_IsObject(node) || k == K_NONE || depth > 1000)
         return;
-    int added;
-    mg_hmap_put_ptr(&w->seen, node, &added);
-    if (!added)
+    if (mg_node_mark(node, w->stamp))
         return;
+    mg_node_set_mark(node, w->stamp, 1);
     if (cJSON_IsString(mg_json_get(node, "$ref"))) {
         mg_diag quiet; /* a broken $ref was reported by the resolver */
         mg_diag_init(&quiet);
@@ -385,9 +384,8 @@ void mg_typos_check(mg_docset *set, const mg_doc *doc, mg_typo_root root, mg_dia
     w->set = set;
     w->d = d;
     w->v2 = root == MG_TYPO_ASYNCAPI2;
-    mg_hmap_init(&w->seen, sizeof(const cJSON *));
+    w->stamp = mg_docset_walk_stamp(set);
     walk(w, doc, doc->root, root == MG_TYPO_SCHEMA ? K_SCHEMA : root == MG_TYPO_ASYNCAPI2 ? K_ROOT2 : K_ROOT3, 0);
-    mg_hmap_fini(&w->seen);
     free(w);
 }
 

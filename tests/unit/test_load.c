@@ -1014,8 +1014,60 @@ static void load_should_share_one_copy_of_each_member_name(void)
     }
 }
 
+/* Walk marks (load.h): a stamp no node carries yet, marks read only under
+ * the stamp that wrote them, and none on scalars (a number's valueint is
+ * its value). */
+static void walk_marks_should_be_read_only_under_their_stamp(void)
+{
+    loaded l;
+    load_text(&l, "m.yaml", "a: {b: [1, {c: 2}], n: 5}\ns: text\n");
+    CHECK(l.doc != NULL);
+    if (!l.doc) {
+        loaded_fini(&l);
+        return;
+    }
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(l.doc->root, "a");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(a, "b");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, "n");
+    const cJSON *str = cJSON_GetObjectItemCaseSensitive(l.doc->root, "s");
+    CHECK_INT(mg_docset_walk_last(l.set), 0);
+    unsigned s1 = mg_docset_walk_stamp(l.set);
+    CHECK(s1 != 0);
+    CHECK_INT(mg_docset_walk_last(l.set), s1);
+    for (const cJSON *x = l.doc->root; x; x = x == l.doc->root ? a : x == a ? b : NULL)
+        CHECK_INT(mg_node_mark(x, s1), 0);
+    mg_node_set_mark(a, s1, 5);
+    mg_node_set_mark(b, s1, 7);
+    CHECK_INT(mg_node_mark(a, s1), 5);
+    CHECK_INT(mg_node_mark(b, s1), 7);
+    CHECK_INT(mg_node_mark(l.doc->root, s1), 0);
+    mg_node_set_mark(n, s1, 3);
+    mg_node_set_mark(str, s1, 3);
+    CHECK_INT(mg_node_mark(n, s1), 0);
+    CHECK_INT(mg_node_mark(str, s1), 0);
+    CHECK_INT(n->valueint, 5);
+    CHECK(n->valuedouble == 5.0);
+    unsigned s2 = mg_docset_walk_stamp(l.set);
+    CHECK(s2 != s1 && s2 != 0);
+    CHECK_INT(mg_docset_walk_last(l.set), s2);
+    CHECK_INT(mg_node_mark(a, s2), 0);
+    CHECK_INT(mg_node_mark(b, s2), 0);
+    mg_node_set_mark(a, s2, 1);
+    CHECK_INT(mg_node_mark(a, s2), 1);
+    CHECK_INT(mg_node_mark(a, s1), 0); /* the later walk's mark replaced it */
+    CHECK_INT(mg_node_mark(b, s1), 7);
+    mg_node_set_mark(b, s1, 0);
+    CHECK_INT(mg_node_mark(b, s1), 0);
+    /* The JSON form of the tree is unchanged. */
+    char *json = cJSON_PrintUnformatted(l.doc->root);
+    CHECK_STR(json, "{\"a\":{\"b\":[1,{\"c\":2}],\"n\":5},\"s\":\"text\"}");
+    cJSON_free(json);
+    loaded_fini(&l);
+}
+
 int main(void)
 {
+    RUN(walk_marks_should_be_read_only_under_their_stamp);
     RUN(load_should_keep_the_text_of_numbers_a_double_may_not_hold);
     RUN(load_should_resolve_plain_scalars_by_the_yaml_1_2_core_schema);
     RUN(load_should_resolve_every_core_schema_word_and_no_neighbour);

@@ -558,8 +558,38 @@ static void percent_decode_should_reject_bad_and_nul_escapes(void)
     mg_buf_fini(&b);
 }
 
+/* The walk marks each collection it meets (load.h), once per call: a
+ * subtree reached from its parent and through $refs is walked once, so its
+ * broken $ref is reported once; a second call on the same set walks it all
+ * again. */
+static void resolve_all_should_walk_each_collection_once_per_call(void)
+{
+    testfs_enter();
+    testfs_write("w.yaml",
+                 "S:\n"
+                 "  properties:\n"
+                 "    b: {$ref: '#/Nope'}\n"
+                 "T: {$ref: '#/S'}\n"
+                 "U: [{$ref: '#/S/properties'}, {$ref: '#/T'}]\n");
+    fixture f;
+    fixture_load(&f, "w.yaml");
+    CHECK(f.doc != NULL);
+    if (f.doc) {
+        for (int call = 1; call <= 2; call++) {
+            CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), -1);
+            CHECK_INT(f.d.errors, call);
+        }
+        CHECK_STR(capture_text(&f.cap),
+                  "w.yaml:3:15: error: unresolved $ref '#/Nope': no 'Nope' at the top of the document\n"
+                  "w.yaml:3:15: error: unresolved $ref '#/Nope': no 'Nope' at the top of the document");
+    }
+    fixture_fini(&f);
+    testfs_leave();
+}
+
 int main(void)
 {
+    RUN(resolve_all_should_walk_each_collection_once_per_call);
     RUN(resolve_should_follow_local_pointers_and_array_indexes);
     RUN(resolve_should_decode_pointer_escapes_and_percent_encoding);
     RUN(resolve_should_follow_refs_into_other_files_relative_to_the_referrer);

@@ -4,6 +4,7 @@
 #include "../../generator/typo.h"
 #include "testfs.h"
 #include "unit.h"
+#include "catalogues.h"
 
 static mg_docset *set;
 static mg_diag diag;
@@ -186,6 +187,161 @@ static void typos_should_be_warned_for_every_member_the_tables_name(void)
     mg_buf_fini(&y);
 }
 
+/* search as it was written before members_of: three mg_json_get scans per
+ * object and a strcmp per data member name. The one-pass search must find
+ * the same nodes, in the same order, with the same `multi`. */
+static int old_is_data_member(const char *name)
+{
+    static const char *const data[] = {"enum", "const", "default", "examples", "example"};
+    for (size_t i = 0; i < sizeof data / sizeof *data; i++)
+        if (strcmp(name, data[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void old_search(finder *f, const mg_doc *doc, cJSON *node, int depth)
+{
+    if (depth > 1000)
+        return;
+    if (cJSON_IsObject(node) && cJSON_IsString(mg_json_get(node, "schemaFormat"))) {
+        int multi = mg_json_get(node, "schema") != NULL;
+        if (multi || mg_json_get(node, "payload")) {
+            f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
+            f->v[f->n++] = (found){doc, node, multi};
+        }
+    } else if (cJSON_IsObject(node) && mg_json_get(node, "payload") &&
+               cJSON_IsArray(mg_json_get(node, "traits"))) {
+        f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
+        f->v[f->n++] = (found){doc, node, 0};
+    }
+    for (cJSON *c = node->child; c; c = c->next) {
+        if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+            continue;
+        if (cJSON_IsObject(node) && c->string && old_is_data_member(c->string))
+            continue;
+        old_search(f, doc, c, depth + 1);
+    }
+}
+
+static size_t searched_finds;
+
+/* Both searches over every document of `s`: the same finds. */
+static void compare_searches(mg_docset *s, const char *what)
+{
+    finder a = {0}, b = {0};
+    for (size_t i = 0; i < mg_docset_count(s); i++) {
+        const mg_doc *doc = mg_docset_doc(s, i);
+        if (!doc->root)
+            continue;
+        search(&a, doc, doc->root, 0);
+        old_search(&b, doc, doc->root, 0);
+    }
+    CHECK_INT(a.n, b.n);
+    int same = a.n == b.n;
+    for (size_t i = 0; same && i < a.n; i++)
+        same = a.v[i].doc == b.v[i].doc && a.v[i].node == b.v[i].node && a.v[i].multi == b.v[i].multi;
+    if (!same)
+        unit_note("# %s: the finds differ\n", what);
+    CHECK(same);
+    searched_finds += b.n;
+    free(a.v);
+    free(b.v);
+}
+
+static void search_catalogue(const char *path)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    d.max_errors = 0;
+    mg_docset *s = mg_docset_new(NULL);
+    const mg_doc *doc = mg_docset_load(s, path, (mg_mark){0}, &d);
+    if (doc) {
+        mg_resolve_all(s, doc, &d);
+        compare_searches(s, path);
+    }
+    mg_docset_free(s);
+}
+
+static void search_should_find_what_the_member_scans_find(void)
+{
+    /* Keys that share a first byte with the ones search reads or skips,
+     * members that are not collections, first of two names, a root list. */
+    static const char *const docs[] = {
+        "a: {schemaFormat: x, schema: {type: string}}\n"
+        "b: {schemaFormat: x, payload: {type: string}}\n"
+        "c: {schemaFormat: x, schemas: {}, payloads: {}}\n"
+        "d: {schemaFormat: 1, schema: {}}\n"
+        "e: {payload: {}, traits: [{}]}\n"
+        "f: {payload: {}, traits: {}}\n"
+        "g: {payload: 1, traits: [], schemaFormatX: y}\n"
+        "h: {schemaFormat: x, traits: [], payload: {}}\n"
+        "i: {schema: {}, schemaFormat: x}\n"
+        "j: {schemaFormat: x, traits: [{}]}\n",
+        "enum: [{schemaFormat: x, schema: {}}]\n"
+        "enumerate: [{schemaFormat: x, schema: {}}]\n"
+        "example: {payload: {}, traits: []}\n"
+        "examples: [{payload: {}, traits: []}]\n"
+        "exampleX: {payload: {}, traits: []}\n"
+        "const: {schemaFormat: x, schema: {}}\n"
+        "constant: {schemaFormat: x, schema: {}}\n"
+        "default: {schemaFormat: x, payload: {}}\n"
+        "defaults: {schemaFormat: x, payload: {}}\n"
+        "d: {default: 1}\n"
+        "e: 1\n"
+        "\"\": {schemaFormat: x, schema: {}}\n",
+        "- enum: [{schemaFormat: x, schema: {}}]\n"
+        "- [{schemaFormat: x, schema: {}}, {enum: {schemaFormat: x, schema: {}}}]\n"
+        "- {p: {schemaFormat: x, schema: {schemaFormat: y, payload: {}}}}\n",
+        "{\"schemaFormat\": \"x\", \"schema\": {\"examples\": [{\"payload\": {}, \"traits\": []}]},"
+        " \"s\": [{\"traits\": [], \"payload\": null}]}\n",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        mg_docset *s = mg_docset_new(".");
+        mg_diag d;
+        mg_diag_init(&d);
+        char name[32];
+        snprintf(name, sizeof name, "s%zu.yaml", i);
+        CHECK(mg_docset_load_buffer(s, name, docs[i], strlen(docs[i]), &d) != NULL);
+        compare_searches(s, name);
+        mg_docset_free(s);
+    }
+    CHECK_INT(searched_finds, 16);
+    /* Every shipped catalogue, with the files its $refs reach. */
+    CHECK(unit_find_top() == 0);
+    unit_each_catalogue(search_catalogue);
+    unit_note("# %zu finds\n", searched_finds);
+    CHECK(searched_finds > 16);
+}
+
+/* The typo walk marks each object it checks (load.h): a schema reached
+ * from two places is warned about once per walk, and a second walk over
+ * the same documents warns again. */
+static void typos_should_be_warned_once_per_object_and_walk(void)
+{
+    static const char *const yaml = "asyncapi: 3.0.0\n"
+                                    "components:\n"
+                                    "  schemas:\n"
+                                    "    A: {type: object, properties: {x: {$ref: '#/components/schemas/B'}}}\n"
+                                    "    B: {type: string, maxLenght: 3}\n"
+                                    "    C: {$ref: '#/components/schemas/B'}\n"
+                                    "    D: {items: {$ref: '#/components/schemas/A'}}\n";
+    errs_reset();
+    mg_docset *s = mg_docset_new(".");
+    mg_diag d;
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    const mg_doc *doc = mg_docset_load_buffer(s, "t.yaml", yaml, strlen(yaml), &d);
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(mg_resolve_all(s, doc, &d), 0);
+        mg_typos_check(s, doc, MG_TYPO_ASYNCAPI3, &d);
+        CHECK_STR(errs, "t.yaml:5:23: warning: unknown keyword 'maxLenght' (did you mean 'maxLength'?)\n");
+        errs_reset();
+        mg_typos_check(s, doc, MG_TYPO_ASYNCAPI3, &d);
+        CHECK_STR(errs, "t.yaml:5:23: warning: unknown keyword 'maxLenght' (did you mean 'maxLength'?)\n");
+    }
+    mg_docset_free(s);
+}
+
 int main(void)
 {
     RUN(formats_should_be_classified);
@@ -193,5 +349,7 @@ int main(void)
     RUN(avro_errors_should_be_one_line_at_the_node);
     RUN(typos_should_suggest_only_near_unknown_keywords);
     RUN(typos_should_be_warned_for_every_member_the_tables_name);
+    RUN(search_should_find_what_the_member_scans_find);
+    RUN(typos_should_be_warned_once_per_object_and_walk);
     return unit_done();
 }
