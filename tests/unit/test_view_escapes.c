@@ -328,6 +328,72 @@ static void escapes_should_reuse_unchanged_texts_and_memo_per_name(void)
     fixture_fini(&f, v);
 }
 
+/* With a cache, a description already comment-safe is the model's text in
+ * `doc` and, when it is one line without trailing blanks, in its only
+ * line, not a copy; one with a line terminator or a control character,
+ * or trailing blanks, gets the comment-safe text and lines as before. */
+static void cached_descriptions_should_refer_to_safe_texts(void)
+{
+    static const char *const target =
+        "name: probe\n"
+        "types: {string: string, integer: integer, number: number, boolean: boolean, any: any,\n"
+        "        array: '{{items.type}}[]', map: 'map', ref: '{{ref.id}}'}\n";
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: string, description: 'plain <text> & more'}\n"
+        "          b: {type: string, description: \"two\\nlines\"}\n"
+        "          c: {type: string, description: \"tail \\t\"}\n"
+        "          d: {type: string, description: \"cr\\rhere \\u202e x\"}\n", target);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    mg_view_cache *cache = mg_view_cache_new();
+    cJSON *w = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    CHECK(w != NULL);
+    for (int i = 0; w && i < 4; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "types/0/fields/%d/description", i);
+        const cJSON *desc = at(w, path);
+        snprintf(path, sizeof path, "types/0/fields/%d/doc", i);
+        const cJSON *doc = at(w, path);
+        snprintf(path, sizeof path, "types/0/fields/%d/description_lines", i);
+        const cJSON *lines = at(w, path);
+        CHECK(cJSON_IsString(desc) && cJSON_IsString(doc) && cJSON_IsArray(lines));
+        if (!cJSON_IsString(desc) || !cJSON_IsString(doc) || !cJSON_IsArray(lines))
+            continue;
+        char *printed = cJSON_PrintUnformatted(lines);
+        const cJSON *first = lines->child;
+        switch (i) {
+        case 0:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK(first && !first->next && first->valuestring == desc->valuestring);
+            break;
+        case 1:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK_STR(printed, "[\"two\",\"lines\"]");
+            break;
+        case 2:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK_STR(printed, "[\"tail\"]");
+            break;
+        default:
+            CHECK(doc->valuestring != desc->valuestring);
+            CHECK_STR(doc->valuestring, "cr\nhere \\u202e x");
+            CHECK_STR(printed, "[\"cr\",\"here \\\\u202e x\"]");
+        }
+        free(printed);
+    }
+    /* The same in a second view of the cache. */
+    cJSON *w2 = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    const cJSON *d2 = w2 ? at(w2, "types/0/fields/3/doc") : NULL;
+    CHECK_STR(cJSON_IsString(d2) ? d2->valuestring : NULL, "cr\nhere \\u202e x");
+    cJSON_Delete(w);
+    cJSON_Delete(w2);
+    mg_view_cache_free(cache);
+    fixture_fini(&f, v);
+}
+
 static void extension_refs_should_name_the_type_they_lead_to(void)
 {
     fixture f;
@@ -357,5 +423,6 @@ int main(void)
     RUN(lazy_escapes_should_read_as_added_ones_through_references_and_shares);
     RUN(escaped_texts_should_be_made_once_per_rule_and_text);
     RUN(escapes_should_reuse_unchanged_texts_and_memo_per_name);
+    RUN(cached_descriptions_should_refer_to_safe_texts);
     return unit_done();
 }
