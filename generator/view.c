@@ -106,9 +106,11 @@ typedef struct {
 
 /* A description of the model, made comment-safe once for all targets. */
 typedef struct {
-    const char *key; /* the model's text (it outlives the cache) */
-    char *safe;      /* comment_safe_new(key) */
-    cJSON *lines;    /* description_lines: add_lines of `safe` */
+    const char *key;  /* the model's text (it outlives the cache) */
+    const char *safe; /* comment_safe_new(key): `key` itself when that is
+                       * already comment-safe (most texts), else safe_own */
+    char *safe_own;   /* owned, or NULL */
+    cJSON *lines;     /* description_lines: add_lines of `safe` */
     size_t safe_len;
 } desc_ent;
 
@@ -800,6 +802,16 @@ static char *comment_safe_new(const char *text)
     return mg_buf_steal(&out, NULL);
 }
 
+/* Whether comment_safe_new(text) would be `text` again: printable ASCII,
+ * tab and \n only (the run it copies as it is). */
+static int comment_safe_already(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p < 0x20 || *p >= 0x7F) && *p != '\t' && *p != '\n')
+            return 0;
+    return 1;
+}
+
 /* A string node holding p[0..n), copied once (cJSON_CreateString needs a
  * terminated copy to copy again). */
 static cJSON *string_n(const char *p, size_t n)
@@ -860,6 +872,18 @@ static cJSON *lines_new(const char *text)
     return lines;
 }
 
+/* lines_new of `text`, which outlives the list: a text of one line with
+ * no trailing blank (most descriptions) is referred to, not copied. */
+static cJSON *lines_of_kept(const char *text)
+{
+    size_t n = strlen(text);
+    if (!n || strchr(text, '\n') || text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r')
+        return lines_new(text);
+    cJSON *lines = cJSON_CreateArray();
+    cJSON_AddItemToArray(lines, cJSON_CreateStringReference(text));
+    return lines;
+}
+
 /* add_description of a text the model owns, with a cache: the text, its
  * comment-safe form and its lines are the same in every target, so the view
  * refers to the cache's (string and list references; add_escapes reads
@@ -878,8 +902,13 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
     int added;
     desc_ent *e = mg_hmap_put_ptr(&v->cache->descs, text, &added);
     if (added) {
-        e->safe = comment_safe_new(text);
-        e->lines = lines_new(e->safe);
+        /* The model's text where it is already comment-safe, and its one
+         * line referred to: a copy of each of the model's descriptions,
+         * and of its line, was 3 % of the run's peak memory (the cache
+         * lives until the last target). */
+        e->safe_own = comment_safe_already(text) ? NULL : comment_safe_new(text);
+        e->safe = e->safe_own ? e->safe_own : text;
+        e->lines = lines_of_kept(e->safe);
         e->safe_len = strlen(e->safe);
     }
     add_cs(o, "description", cJSON_CreateStringReference(text));
@@ -1358,7 +1387,8 @@ typedef struct esc_text {
                       * each was 5 MB more peak memory at 1 000 messages),
                       * which lookups need unchanged anyway (the memo of
                       * escapes_get_member is by its member lists' addresses) */
-    cJSON *made;
+    const cJSON *made; /* ours, or the view's member holding src when the
+                        * rule changes nothing in it (escaped_text) */
 } esc_text;
 
 /* The escaped texts made for a lazy view (esc_text): rules are told apart
@@ -1509,12 +1539,21 @@ typedef struct def_key {
     size_t item;        /* in mg_view_escapes.def_items */
 } def_key;
 
-/* A member made (or known absent) for a member list. */
+/* A member made (or known absent) for a member list, in the table of its
+ * esc_out (esc_memo_tab): 16 bytes, not 24 with the out's number in every
+ * entry. The memo holds an entry per (list, name) a render looked up, over
+ * a million at 10 000 messages; in one table of 24-byte entries it was a
+ * twentieth of the run's peak memory, and half again while it doubled. */
 typedef struct esc_memo {
     const cJSON *list; /* the list's first node */
-    size_t out;        /* the esc_out's number */
     const cJSON *val;  /* the member, or NULL: none */
 } esc_memo;
+
+/* One esc_out's memo: open addressing by the list (list NULL: empty). */
+typedef struct esc_memo_tab {
+    esc_memo *slots;
+    size_t n, cap; /* cap: a power of two, or 0 */
+} esc_memo_tab;
 
 struct mg_view_escapes {
     esc_rule *rules;        /* taken from the build */
@@ -1526,9 +1565,8 @@ struct mg_view_escapes {
     unsigned char ends[256];   /* ... ends with this byte (most names looked up
                                 * and not found are no added name) */
     size_t min_len;
-    esc_memo *memo;         /* by (list, out), open addressing (list NULL: empty) */
-    esc_memo null_memo;     /* memo_slot's answer while there is no memo (empty) */
-    size_t nmemo, capmemo;  /* capmemo: a power of two, or 0 */
+    esc_memo_tab *memos;    /* by the esc_out's number (mg_hmap_len(&outs) of them), or NULL */
+    esc_memo null_memo;     /* memo_slot's answer while a table is empty */
     uint32_t out_tab[ESC_OUT_SLOTS]; /* outs by the engine's hash: index + 1, 0: empty */
     int out_tab_ok;         /* every out is in out_tab */
     cJSON null_val;         /* the member beside a null `key` */
@@ -1913,13 +1951,16 @@ void mg_view_escapes_free(mg_view_escapes *e)
     for (int i = 0; i < e->nrules; i++)
         mg_subst_fini(&e->rules[i].pairs);
     free(e->rules);
-    for (size_t i = 0; i < mg_hmap_len(&e->outs); i++)
+    for (size_t i = 0; i < mg_hmap_len(&e->outs); i++) {
         free(((esc_out *)mg_hmap_at(&e->outs, i))->name);
+        if (e->memos)
+            free(e->memos[i].slots);
+    }
+    free(e->memos);
     mg_hmap_fini(&e->outs);
     for (int i = 0; i < e->ncands; i++)
         free(e->cands[i].key);
     free(e->cands);
-    free(e->memo);
     esc_texts_free(e->texts);
     free(e->rule_sig);
     mg_hmap_fini(&e->lz_objs);
@@ -2001,17 +2042,9 @@ static int rule_sig(mg_view_escapes *e, int rule)
     return sg->id;
 }
 
-/* The string member holding `text` escaped by rule `rule`, made once per
- * (rule, text). */
-static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
+/* A string member of the set holding the text escaped into its scratch. */
+static const cJSON *escaped_copy(esc_texts *ts)
 {
-    esc_texts *ts = e->texts;
-    int sig = e->rule_sig[rule];
-    text_key q = {sig, text, strlen(text)};
-    uint32_t h = text_hash(sig, text, q.len);
-    const esc_text *t = mg_hmap_find(&ts->texts, h, text_eq, &q);
-    if (t)
-        return t->made;
     if (ts->used == ESC_BLOCK) {
         ts->blocks = mg_xrealloc(ts->blocks, (ts->nblocks + 1) * sizeof *ts->blocks);
         ts->blocks[ts->nblocks++] = mg_xmalloc(ESC_BLOCK * sizeof **ts->blocks);
@@ -2021,15 +2054,37 @@ static const cJSON *escaped_text(mg_view_escapes *e, int rule, const char *text)
     cJSON *s = &ts->blocks[ts->nblocks - 1][ts->used++];
     memset(s, 0, sizeof *s);
     s->type = cJSON_String | cJSON_IsReference;
+    s->valuestring = esc_texts_copy(ts, ts->scratch.data ? ts->scratch.data : "", ts->scratch.len);
+    return s;
+}
+
+/* A string member holding the text of `src` (a string member of the view)
+ * escaped by rule `rule`, made once per (rule, text). Where the rule
+ * changes nothing in the text (most wire names and type names in code
+ * spans, most descriptions), `src` itself: a template reads only a
+ * member's value, and the view outlives the lookups (view.h). A member
+ * and a copy of the text each were about 8 % of the escapes' memory. */
+static const cJSON *escaped_text(mg_view_escapes *e, int rule, const cJSON *src)
+{
+    esc_texts *ts = e->texts;
+    const char *text = src->valuestring;
+    int sig = e->rule_sig[rule];
+    text_key q = {sig, text, strlen(text)};
+    uint32_t h = text_hash(sig, text, q.len);
+    const esc_text *t = mg_hmap_find(&ts->texts, h, text_eq, &q);
+    if (t)
+        return t->made;
     mg_buf_reset(&ts->scratch);
     escape_text_to(&ts->scratch, &e->rules[rule], text);
-    s->valuestring = esc_texts_copy(ts, ts->scratch.data ? ts->scratch.data : "", ts->scratch.len);
+    const cJSON *made = src;
+    if (ts->scratch.len != q.len || (q.len && memcmp(ts->scratch.data, text, q.len) != 0))
+        made = escaped_copy(ts);
     esc_text *add = mg_hmap_add(&ts->texts, h);
     add->rule = sig;
     add->len = q.len;
     add->src = text;
-    add->made = s;
-    return s;
+    add->made = made;
+    return made;
 }
 
 /* The member `out` of the object with members `list` as add_escapes adds it:
@@ -2053,41 +2108,50 @@ static const cJSON *escaped_member(mg_view_escapes *e, const cJSON *list, const 
                 continue;
             if (type == cJSON_NULL)
                 return &e->null_val;
-            return escaped_text(e, e->cands[i].rule, c->valuestring);
+            return escaped_text(e, e->cands[i].rule, c);
         }
     }
     return NULL;
 }
 
-/* The slot of (list, out) in the memo: its entry, or the empty slot it
- * would take. The memo is never empty when asked (memo_grow first). */
-static esc_memo *memo_slot(mg_view_escapes *e, const cJSON *list, size_t out)
+/* The memo of the esc_out numbered `out` (the tables made at the first
+ * lookup: the outs are final once the view is built). */
+static inline esc_memo_tab *memo_tab(mg_view_escapes *e, size_t out)
 {
-    if (!e->capmemo)
+    if (!e->memos)
+        e->memos = mg_xcalloc(mg_hmap_len(&e->outs), sizeof *e->memos);
+    return &e->memos[out];
+}
+
+/* The slot of `list` in `tab`: its entry, or the empty slot it would take
+ * (e->null_memo while the table has none). */
+static esc_memo *memo_slot(mg_view_escapes *e, const esc_memo_tab *tab, const cJSON *list)
+{
+    if (!tab->cap)
         return &e->null_memo;
-    uint64_t x = ((uint64_t)(uintptr_t)list ^ ((uint64_t)out << 48)) * 0x9E3779B97F4A7C15ULL;
-    size_t mask = e->capmemo - 1;
+    uint64_t x = (uint64_t)(uintptr_t)list * 0x9E3779B97F4A7C15ULL;
+    size_t mask = tab->cap - 1;
     for (size_t s = (size_t)(x >> 40) & mask;; s = (s + 1) & mask) {
-        esc_memo *m = &e->memo[s];
-        if (!m->list || (m->list == list && m->out == out))
+        esc_memo *m = &tab->slots[s];
+        if (!m->list || m->list == list)
             return m;
     }
 }
 
-/* Doubles the memo (256 slots at first), keeping its entries. */
-static void memo_grow(mg_view_escapes *e)
+/* Doubles `tab` (64 slots at first), keeping its entries. */
+static void memo_grow(mg_view_escapes *e, esc_memo_tab *tab)
 {
-    esc_memo *old = e->memo;
-    size_t cap = e->capmemo;
-    e->capmemo = cap ? cap * 2 : 256;
-    e->memo = mg_xmalloc(e->capmemo * sizeof *e->memo);
+    esc_memo *old = tab->slots;
+    size_t cap = tab->cap;
+    tab->cap = cap ? cap * 2 : 64;
+    tab->slots = mg_xmalloc(tab->cap * sizeof *tab->slots);
     /* Only the key marks a slot empty (calloc's zeroing of the whole table
      * counted three times the instructions). */
-    for (size_t i = 0; i < e->capmemo; i++)
-        e->memo[i].list = NULL;
+    for (size_t i = 0; i < tab->cap; i++)
+        tab->slots[i].list = NULL;
     for (size_t i = 0; i < cap; i++)
         if (old[i].list)
-            *memo_slot(e, old[i].list, old[i].out) = old[i];
+            *memo_slot(e, tab, old[i].list) = old[i];
     free(old);
 }
 
@@ -3318,19 +3382,18 @@ static const cJSON *escapes_get_member(mg_view_escapes *e, const cJSON *obj, con
     if (!out)
         return NULL;
     const cJSON *list = obj->child;
-    size_t at = mg_hmap_index(&e->outs, out);
-    esc_memo *m = memo_slot(e, list, at);
+    esc_memo_tab *tab = memo_tab(e, mg_hmap_index(&e->outs, out));
+    esc_memo *m = memo_slot(e, tab, list);
     if (m->list)
         return m->val;
     const cJSON *val = escaped_member(e, list, out);
-    if (4 * (e->nmemo + 1) > 3 * e->capmemo) {
-        memo_grow(e);
-        m = memo_slot(e, list, at);
+    if (4 * (tab->n + 1) > 3 * tab->cap) {
+        memo_grow(e, tab);
+        m = memo_slot(e, tab, list);
     }
     m->list = list;
-    m->out = at;
     m->val = val;
-    e->nmemo++;
+    tab->n++;
     return val;
 }
 
@@ -5724,8 +5787,8 @@ void mg_view_cache_free(mg_view_cache *c)
     }
     for (size_t i = 0; i < mg_hmap_len(&c->descs); i++) {
         desc_ent *e = mg_hmap_at(&c->descs, i);
-        free(e->safe);
         cJSON_Delete(e->lines);
+        free(e->safe_own);
     }
     mg_hmap_fini(&c->descs);
     mg_hmap_fini(&c->names);

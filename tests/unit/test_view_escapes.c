@@ -242,6 +242,158 @@ static void escaped_texts_should_be_made_once_per_rule_and_text(void)
     fixture_fini(&f, v);
 }
 
+/* The out (escaped name) numbered as escapes_get_member numbers it. */
+static size_t out_number(mg_view_escapes *e, const char *name)
+{
+    out_key q = {name, strlen(name)};
+    const esc_out *o = mg_hmap_find(&e->outs, mg_hash_mem_seed(0, name, q.n), out_eq, &q);
+    return o ? mg_hmap_index(&e->outs, o) : (size_t)-1;
+}
+
+/* An escape that changes nothing in a text gives the view's own member
+ * (no member or copy of the text made); one that changes it, a member of
+ * its own. The memo has a table per escaped name, each holding the member
+ * lists it was asked for once, across its growth (64 slots at first). */
+static void escapes_should_reuse_unchanged_texts_and_memo_per_name(void)
+{
+    static const char *const target =
+        "name: probe\n"
+        "types: {string: string, integer: integer, number: number, boolean: boolean, any: any,\n"
+        "        array: '{{items.type}}[]', map: 'map', ref: '{{ref.id}}'}\n"
+        "helpers:\n"
+        "  escapes:\n"
+        "    md:\n"
+        "      keys: [description]\n"
+        "      pairs: [{from: '<', to: '&lt;'}]\n"
+        "    lit:\n"
+        "      keys: [description]\n"
+        "      pairs: [{from: 'x', to: 'X'}]\n";
+    enum { NFIELDS = 150 };
+    mg_buf y;
+    mg_buf_init(&y);
+    mg_buf_append_str(&y, CAT "        type: object\n        properties:\n");
+    for (int i = 0; i < NFIELDS; i++)
+        mg_buf_appendf(&y, "          f%03d: {type: string, description: '%s %d'}\n", i, i % 2 ? "x <y>" : "plain", i);
+    fixture f;
+    cJSON *v = view_of(&f, mg_buf_cstr(&y), target);
+    mg_buf_fini(&y);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    mg_view_cache *cache = mg_view_cache_new();
+    mg_view_escapes *e = NULL;
+    mg_view_cache_escapes_lazy(cache, &e);
+    cJSON *lazy = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    CHECK(lazy != NULL && e != NULL);
+    if (lazy && e) {
+        size_t md = out_number(e, "description_md"), lit = out_number(e, "description_lit");
+        CHECK(md != (size_t)-1 && lit != (size_t)-1 && md != lit);
+        int own = 0, made = 0, right = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < NFIELDS; i++) {
+                char path[64], want[64];
+                snprintf(path, sizeof path, "types/0/fields/%d", i);
+                const cJSON *field = at(lazy, path);
+                const cJSON *desc = cJSON_GetObjectItemCaseSensitive(field, "description");
+                snprintf(path, sizeof path, "types/0/fields/%d/description_md", i);
+                const cJSON *a = lazy_at(lazy, e, path);
+                snprintf(path, sizeof path, "types/0/fields/%d/description_lit", i);
+                const cJSON *b = lazy_at(lazy, e, path);
+                if (i % 2) {
+                    snprintf(want, sizeof want, "x &lt;y> %d", i);
+                    made += a != desc;
+                    right += cJSON_IsString(a) && !strcmp(a->valuestring, want);
+                    snprintf(want, sizeof want, "X <y> %d", i);
+                    made += b != desc;
+                    right += cJSON_IsString(b) && !strcmp(b->valuestring, want);
+                } else {
+                    snprintf(want, sizeof want, "plain %d", i);
+                    own += (a == desc) + (b == desc);
+                    right += (cJSON_IsString(a) && !strcmp(a->valuestring, want)) +
+                             (cJSON_IsString(b) && !strcmp(b->valuestring, want));
+                }
+            }
+        CHECK(own == 2 * NFIELDS);
+        CHECK(made == 2 * NFIELDS);
+        CHECK(right == 4 * NFIELDS);
+        /* Members made: one per changed (rule, text), none for the others. */
+        CHECK(e->texts && e->texts->nblocks * ESC_BLOCK - (ESC_BLOCK - e->texts->used) == NFIELDS);
+        /* One entry per field in each name's table (asked twice), and the
+         * tables apart. */
+        CHECK(e->memos && e->memos[md].n == NFIELDS && e->memos[lit].n == NFIELDS);
+        CHECK(e->memos && e->memos[md].cap >= 256 && 4 * e->memos[md].n <= 3 * e->memos[md].cap);
+    }
+    mg_view_escapes_free(e);
+    cJSON_Delete(lazy);
+    mg_view_cache_free(cache);
+    fixture_fini(&f, v);
+}
+
+/* With a cache, a description already comment-safe is the model's text in
+ * `doc` and, when it is one line without trailing blanks, in its only
+ * line, not a copy; one with a line terminator or a control character,
+ * or trailing blanks, gets the comment-safe text and lines as before. */
+static void cached_descriptions_should_refer_to_safe_texts(void)
+{
+    static const char *const target =
+        "name: probe\n"
+        "types: {string: string, integer: integer, number: number, boolean: boolean, any: any,\n"
+        "        array: '{{items.type}}[]', map: 'map', ref: '{{ref.id}}'}\n";
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: string, description: 'plain <text> & more'}\n"
+        "          b: {type: string, description: \"two\\nlines\"}\n"
+        "          c: {type: string, description: \"tail \\t\"}\n"
+        "          d: {type: string, description: \"cr\\rhere \\u202e x\"}\n", target);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    mg_view_cache *cache = mg_view_cache_new();
+    cJSON *w = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    CHECK(w != NULL);
+    for (int i = 0; w && i < 4; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "types/0/fields/%d/description", i);
+        const cJSON *desc = at(w, path);
+        snprintf(path, sizeof path, "types/0/fields/%d/doc", i);
+        const cJSON *doc = at(w, path);
+        snprintf(path, sizeof path, "types/0/fields/%d/description_lines", i);
+        const cJSON *lines = at(w, path);
+        CHECK(cJSON_IsString(desc) && cJSON_IsString(doc) && cJSON_IsArray(lines));
+        if (!cJSON_IsString(desc) || !cJSON_IsString(doc) || !cJSON_IsArray(lines))
+            continue;
+        char *printed = cJSON_PrintUnformatted(lines);
+        const cJSON *first = lines->child;
+        switch (i) {
+        case 0:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK(first && !first->next && first->valuestring == desc->valuestring);
+            break;
+        case 1:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK_STR(printed, "[\"two\",\"lines\"]");
+            break;
+        case 2:
+            CHECK(doc->valuestring == desc->valuestring);
+            CHECK_STR(printed, "[\"tail\"]");
+            break;
+        default:
+            CHECK(doc->valuestring != desc->valuestring);
+            CHECK_STR(doc->valuestring, "cr\nhere \\u202e x");
+            CHECK_STR(printed, "[\"cr\",\"here \\\\u202e x\"]");
+        }
+        free(printed);
+    }
+    /* The same in a second view of the cache. */
+    cJSON *w2 = mg_view_build_cached(f.m, &f.t, cache, &f.d);
+    const cJSON *d2 = w2 ? at(w2, "types/0/fields/3/doc") : NULL;
+    CHECK_STR(cJSON_IsString(d2) ? d2->valuestring : NULL, "cr\nhere \\u202e x");
+    cJSON_Delete(w);
+    cJSON_Delete(w2);
+    mg_view_cache_free(cache);
+    fixture_fini(&f, v);
+}
+
 static void extension_refs_should_name_the_type_they_lead_to(void)
 {
     fixture f;
@@ -270,5 +422,7 @@ int main(void)
     RUN(extension_refs_should_name_the_type_they_lead_to);
     RUN(lazy_escapes_should_read_as_added_ones_through_references_and_shares);
     RUN(escaped_texts_should_be_made_once_per_rule_and_text);
+    RUN(escapes_should_reuse_unchanged_texts_and_memo_per_name);
+    RUN(cached_descriptions_should_refer_to_safe_texts);
     return unit_done();
 }
