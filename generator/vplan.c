@@ -43,6 +43,20 @@ typedef struct fn_key_ent {
     int named; /* is_fn_key, or "validate_fn": copy_plan names it */
 } fn_key_ent;
 
+/* keyword_index of member names by their address, a direct-mapped cache
+ * of KW_CACHE entries (pctx.kwc; all zero: empty; kw_of). A loaded document's
+ * member names are interned (load.c), so a catalogue's few thousand
+ * distinct names are each looked up about once, where a hash of the first
+ * two bytes and a strcmp per member of every schema read (kw_read: 300 000
+ * members at 1 000 messages) cost 25 M instructions. A name that is not
+ * interned only misses. The names must stay unchanged while the cache is
+ * used (one build_raw). */
+#define KW_CACHE 512
+typedef struct kw_ent {
+    const char *name; /* NULL: empty */
+    int kw;           /* keyword_index, or KW_REF */
+} kw_ent;
+
 /* A function's references (the members remap rewrites): noted as compile
  * makes them (add_ref), or gathered on its first remap, so that no round of
  * sharing walks the function for them. */
@@ -101,6 +115,7 @@ typedef struct pctx {
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
+    kw_ent kwc[KW_CACHE];     /* kw_read's keywords by name (compile, schema_hash, aliasing) */
     role_ent *roles;          /* ROLE_CACHE entries, or NULL */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
@@ -643,7 +658,20 @@ typedef struct kw_members {
     const cJSON *v[NKEYWORDS];
 } kw_members;
 
-static void kw_read(const cJSON *s, kw_members *k)
+/* kw_of's answer for "$ref" (keyword_index has none for it). */
+#define KW_REF (-2)
+
+static int kw_of(kw_ent *kc, const char *k)
+{
+    kw_ent *e = &kc[mg_addr_slot(k, KW_CACHE)];
+    if (e->name != k) {
+        e->name = k;
+        e->kw = k[0] == '$' && !strcmp(k, "$ref") ? KW_REF : keyword_index(k);
+    }
+    return e->kw;
+}
+
+static void kw_read(kw_ent *kc, const cJSON *s, kw_members *k)
 {
     k->ref = NULL;
     k->has = 0;
@@ -651,13 +679,13 @@ static void kw_read(const cJSON *s, kw_members *k)
     for (const cJSON *m = s->child; m; m = m->next) {
         if (!m->string)
             continue;
-        if (!ref_seen && m->string[0] == '$' && !strcmp(m->string, "$ref")) {
-            ref_seen = 1;
-            if (cJSON_IsString(m))
+        int i = kw_of(kc, m->string);
+        if (i == KW_REF) { /* the first "$ref"; a later one is no keyword */
+            if (!ref_seen && cJSON_IsString(m))
                 k->ref = m;
+            ref_seen = 1;
             continue;
         }
-        int i = keyword_index(m->string);
         if (i >= 0 && !(k->has >> i & 1)) {
             k->has |= (uint64_t)1 << i;
             k->v[i] = m;
@@ -1365,7 +1393,7 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     }
     size_t at = mg_hmap_index(&c->nodes, e);
     kw_members k;
-    kw_read(s, &k);
+    kw_read(c->kwc, s, &k);
     uint32_t h;
     int ref = k.ref != NULL;
     if (ref)
@@ -1385,17 +1413,17 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     return h;
 }
 
-static int schema_eq(const cJSON *a, const cJSON *b);
+static int schema_eq(kw_ent *kc, const cJSON *a, const cJSON *b);
 
-static int value_eq(int mode, const cJSON *a, const cJSON *b)
+static int value_eq(kw_ent *kc, int mode, const cJSON *a, const cJSON *b)
 {
     if (mode == K_JSON)
         return json_eq(a, b);
     if (mode == K_SCHEMA)
-        return schema_eq(a, b);
+        return schema_eq(kc, a, b);
     if (mode == K_SCHEMAS) {
         if (!cJSON_IsArray(a) || !cJSON_IsArray(b))
-            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(a, b);
+            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(kc, a, b);
     } else if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
         return json_eq(a, b);
     const cJSON *x = a->child, *y = b->child;
@@ -1405,7 +1433,7 @@ static int value_eq(int mode, const cJSON *a, const cJSON *b)
         if (mode == K_DEPS && (cJSON_IsArray(x) || cJSON_IsArray(y))) {
             if (!json_eq(x, y))
                 return 0;
-        } else if (!schema_eq(x, y))
+        } else if (!schema_eq(kc, x, y))
             return 0;
     }
     return !x && !y;
@@ -1414,21 +1442,21 @@ static int value_eq(int mode, const cJSON *a, const cJSON *b)
 /* Would compile make the same function of schemas `a` and `b` (of one
  * file), but for the ids of the functions it calls? Stricter than compile
  * where that is simpler (the order of properties, data compared as JSON). */
-static int schema_eq(const cJSON *a, const cJSON *b)
+static int schema_eq(kw_ent *kc, const cJSON *a, const cJSON *b)
 {
     if (a == b)
         return 1;
     if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
         return json_eq(a, b);
     kw_members ka, kb;
-    kw_read(a, &ka);
-    kw_read(b, &kb);
+    kw_read(kc, a, &ka);
+    kw_read(kc, b, &kb);
     if (ka.ref || kb.ref)
         return ka.ref && kb.ref && !strcmp(ka.ref->valuestring, kb.ref->valuestring);
     if (ka.has != kb.has)
         return 0;
     for (size_t i = 0; ka.has >> i; i++)
-        if (ka.has >> i & 1 && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
+        if (ka.has >> i & 1 && !value_eq(kc, keywords[i].mode, ka.v[i], kb.v[i]))
             return 0;
     return 1;
 }
@@ -1441,10 +1469,17 @@ typedef struct memo_ent {
     int done; /* compiled without an error: schemas equal to it are aliases */
 } memo_ent;
 
+/* The schema looked up in the memo, and the keyword cache schema_eq reads with. */
+typedef struct memo_key {
+    memo_ent e;
+    kw_ent *kc;
+} memo_key;
+
 static int memo_eq(const void *ent, const void *key)
 {
-    const memo_ent *a = ent, *b = key;
-    return a->doc == b->doc && schema_eq(a->node, b->node);
+    const memo_ent *a = ent;
+    const memo_key *b = key;
+    return a->doc == b->e.doc && schema_eq(b->kc, a->node, b->e.node);
 }
 
 /* The name name_of_uri makes from the URI of the node (mg_resolve_node_uri),
@@ -1630,10 +1665,10 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
     /* Both schemas' keywords in one pass each (a lookup by name per
      * keyword and schema was most of aliasing). */
     kw_members kd, ko;
-    kw_read(d, &kd);
+    kw_read(c->kwc, d, &kd);
     if (kd.ref)
         return;
-    kw_read(o, &ko);
+    kw_read(c->kwc, o, &ko);
     const cJSON *items = kw_get(&kd, KW_items), *oitems = kw_get(&ko, KW_items);
     const cJSON *more = kw_get(&kd, KW_additionalItems), *omore = kw_get(&ko, KW_additionalItems);
     const cJSON *prefix = kw_get(&kd, KW_prefixItems);
@@ -1709,7 +1744,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     }
     int has_ref = 0;
     uint32_t h = schema_hash(c, node, &has_ref);
-    memo_ent key = {node, has_ref ? doc : NULL, id, 0};
+    memo_key key = {{node, has_ref ? doc : NULL, id, 0}, c->kwc};
     memo_ent *e = mg_hmap_find(&c->memo_map, h, memo_eq, &key);
     if (e && e->done) {
         c->alias[id] = e->id;
@@ -1719,7 +1754,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     size_t at = (size_t)-1; /* the entry this compile adds (e: an equal one is being compiled) */
     if (!e) {
         e = mg_hmap_add(&c->memo_map, h);
-        *e = key;
+        *e = key.e;
         at = mg_hmap_index(&c->memo_map, e);
     }
     compile_fn(c, doc, node, id);
@@ -1787,7 +1822,7 @@ static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, c
     kw_members kw;
     kw.has = 0;
     if (cJSON_IsObject(node))
-        kw_read(node, &kw);
+        kw_read(c->kwc, node, &kw);
     const kw_members *s = &kw;
     compile_type(c, f, kw_get(s, KW_type), kw_get(s, KW_nullable));
     compile_enum_const(c, f, kw_get(s, KW_enum), kw_get(s, KW_const));
