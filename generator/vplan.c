@@ -3049,8 +3049,9 @@ typedef struct fn_variant {
 } fn_variant;
 
 typedef struct fn_copies {
-    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order; NULL once converted */
-    size_t nlits, cap;
+    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order: its part of
+                         * mg_vplan_raw.lits; NULL once converted */
+    size_t nlits;
     /* Once converted (canonize): the function's literals as the first
      * target escaped them, each followed by its raw text ("lit\0raw\0",
      * nlits pairs; owned). The function's literal strings point here. */
@@ -3132,6 +3133,11 @@ struct mg_vplan_raw {
      * the targets (variant_of). */
     fn_copies *copies;
     size_t ncopies;
+    /* Every kept function's raw literals, function after function (mark_shared):
+     * one list, not one grown per function (18 000 reallocs at 1 000
+     * messages); each fn_copies.lits is its part. NULL once converted. */
+    const cJSON **lits;
+    size_t nlits, litcap;
     /* 1: `functions` are converted (canonize): literals escaped for the
      * first target, function references named, no name_rest. The first
      * target's plan refers to them; another copies them (variant_of). */
@@ -3187,8 +3193,8 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     mg_hmap_fini(&r->shapes);
     for (size_t i = 0; i < 32; i++)
         cJSON_Delete(r->shape_tails[i]);
+    free(r->lits);
     for (size_t i = 0; i < r->ncopies; i++) {
-        free(r->copies[i].lits);
         free(r->copies[i].canon);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
@@ -3279,9 +3285,9 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     mg_vplan_raw *r = mc->r;
     int type = j->type & 0xFF;
     if (type == cJSON_Raw) {
-        fn_copies *fl = mc->fl;
-        fl->lits = grow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
-        fl->lits[fl->nlits++] = j;
+        r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
+        r->lits[r->nlits++] = j;
+        mc->fl->nlits++;
         return 0;
     }
     if (type != cJSON_Array && type != cJSON_Object)
@@ -3300,9 +3306,9 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             if (mc->convert)
                 name_ref(r, ch);
         } else if (t == cJSON_Raw) { /* a literal: no call */
-            fn_copies *fl = mc->fl;
-            fl->lits = grow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
-            fl->lits[fl->nlits++] = ch;
+            r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
+            r->lits[r->nlits++] = ch;
+            mc->fl->nlits++;
             same = 0;
         } else if ((t != cJSON_Array && t != cJSON_Object) || !ch->child) {
             /* Reads the same everywhere (no call for most members). */
@@ -3422,6 +3428,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         }
         mark_shared(mc, fn, 1);
     }
+    /* Each function's part of the literals, now that the list has its place. */
+    for (size_t i = 0, at = 0; i < r->ncopies; at += r->copies[i++].nlits)
+        r->copies[i].lits = r->lits + at;
     add_keys(&r->keys, mc->seen_all, r->patterns);
     size_t parts = mc->parts;
     free(mc);
@@ -4317,7 +4326,6 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, 
             lit->valuestring = fl->canon + off[i];
             lit->type = (lit->type & ~0xFF) | cJSON_String | cJSON_IsReference;
         }
-        free(fl->lits);
         fl->lits = NULL;
         if (walk) /* else mark_shared did (build_raw) */
             canon_walk(c, r, fn, 1);
@@ -4336,6 +4344,9 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, 
     free(off);
     free(lens);
     mg_buf_fini(&b);
+    free(r->lits);
+    r->lits = NULL;
+    r->nlits = r->litcap = 0;
     r->converted = 1;
     r->canon_literal = c->literal;
 }
