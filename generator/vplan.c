@@ -43,14 +43,59 @@ typedef struct fn_key_ent {
     int named; /* is_fn_key, or "validate_fn": copy_plan names it */
 } fn_key_ent;
 
+/* keyword_index of member names by their address, a direct-mapped cache
+ * of KW_CACHE entries (pctx.kwc; all zero: empty; kw_of). A loaded document's
+ * member names are interned (load.c), so a catalogue's few thousand
+ * distinct names are each looked up about once, where a hash of the first
+ * two bytes and a strcmp per member of every schema read (kw_read: 300 000
+ * members at 1 000 messages) cost 25 M instructions. A name that is not
+ * interned only misses. The names must stay unchanged while the cache is
+ * used (one build_raw). */
+#define KW_CACHE 512
+typedef struct kw_ent {
+    const char *name; /* NULL: empty */
+    int kw;           /* keyword_index, or KW_REF */
+} kw_ent;
+
 /* A function's references (the members remap rewrites): noted as compile
  * makes them (add_ref), or gathered on its first remap, so that no round of
  * sharing walks the function for them. */
 typedef struct fn_refs {
-    cJSON **v;
-    size_t n, cap;
-    int done; /* complete */
+    uint32_t first; /* its first in the ref_pool, + 1 (0: none) */
+    uint32_t last;  /* its last, + 1 */
+    int done;       /* complete */
 } fn_refs;
+
+/* Every function's references, in one list: a function's are chained
+ * through it (fn_refs), as functions are compiled inside one another. A
+ * list grown per function was 24 000 reallocs and 37 000 frees at 1 000
+ * messages. */
+typedef struct ref_ent {
+    cJSON *node;
+    uint32_t next; /* the function's next, + 1 (0: none) */
+} ref_ent;
+
+typedef struct ref_pool {
+    ref_ent *v;
+    size_t n, cap;
+} ref_pool;
+
+/* Notes `node` as the last of refs' references. */
+static void ref_note(ref_pool *p, fn_refs *refs, cJSON *node)
+{
+    if (p->n == p->cap) {
+        if (p->cap >= UINT32_MAX / 2) /* its places are 32-bit */
+            abort();
+        p->v = mg_xgrow(p->v, p->n, &p->cap, sizeof *p->v);
+    }
+    p->v[p->n] = (ref_ent){node, 0};
+    uint32_t at = (uint32_t)++p->n;
+    if (refs->last)
+        p->v[refs->last - 1].next = at;
+    else
+        refs->first = at;
+    refs->last = at;
+}
 
 /* A function's schema, for its name and URI: the name of every schema is
  * needed, its URI only for a name made from it (a long name, a clash, a
@@ -101,6 +146,7 @@ typedef struct pctx {
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     int share;                /* 1: copy_plan refers to the raw plan's shared subtrees */
     fn_key_ent *fnkeys;       /* FN_KEY_CACHE entries */
+    kw_ent kwc[KW_CACHE];     /* kw_read's keywords by name (compile, schema_hash, aliasing) */
     role_ent *roles;          /* ROLE_CACHE entries, or NULL */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
@@ -116,8 +162,9 @@ typedef struct pctx {
     int memo;                 /* 1: a schema equal to one compiled before is an alias */
     int ncompiled;            /* functions compiled (not aliases) */
     int cur;                  /* the function compile_fn is making */
-    fn_refs *refs;            /* by function id: its references */
+    fn_refs *refs;            /* by function id: its references, in refpool */
     size_t refcap;
+    ref_pool refpool;
     mg_hmap memo_map;         /* memo_ent by schema_hash */
     const cJSON **fn_at;      /* after sharing: raw function by id (NULL: merged away) */
     const cJSON **copy_at;    /* the target's copy of fn_at[id], references named */
@@ -410,9 +457,7 @@ static void add_ref(pctx *c, cJSON *o, const char *k, int id)
 {
     cJSON *n = cJSON_CreateNumber(id);
     add_cs(o, k, n);
-    fn_refs *r = &c->refs[c->cur];
-    r->v = grow(r->v, r->n, &r->cap, sizeof *r->v);
-    r->v[r->n++] = n;
+    ref_note(&c->refpool, &c->refs[c->cur], n);
 }
 
 /* add_bool of a function's own flag. For a cache, the function being
@@ -643,7 +688,20 @@ typedef struct kw_members {
     const cJSON *v[NKEYWORDS];
 } kw_members;
 
-static void kw_read(const cJSON *s, kw_members *k)
+/* kw_of's answer for "$ref" (keyword_index has none for it). */
+#define KW_REF (-2)
+
+static int kw_of(kw_ent *kc, const char *k)
+{
+    kw_ent *e = &kc[mg_addr_slot(k, KW_CACHE)];
+    if (e->name != k) {
+        e->name = k;
+        e->kw = k[0] == '$' && !strcmp(k, "$ref") ? KW_REF : keyword_index(k);
+    }
+    return e->kw;
+}
+
+static void kw_read(kw_ent *kc, const cJSON *s, kw_members *k)
 {
     k->ref = NULL;
     k->has = 0;
@@ -651,13 +709,13 @@ static void kw_read(const cJSON *s, kw_members *k)
     for (const cJSON *m = s->child; m; m = m->next) {
         if (!m->string)
             continue;
-        if (!ref_seen && m->string[0] == '$' && !strcmp(m->string, "$ref")) {
-            ref_seen = 1;
-            if (cJSON_IsString(m))
+        int i = kw_of(kc, m->string);
+        if (i == KW_REF) { /* the first "$ref"; a later one is no keyword */
+            if (!ref_seen && cJSON_IsString(m))
                 k->ref = m;
+            ref_seen = 1;
             continue;
         }
-        int i = keyword_index(m->string);
         if (i >= 0 && !(k->has >> i & 1)) {
             k->has |= (uint64_t)1 << i;
             k->v[i] = m;
@@ -1365,7 +1423,7 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     }
     size_t at = mg_hmap_index(&c->nodes, e);
     kw_members k;
-    kw_read(s, &k);
+    kw_read(c->kwc, s, &k);
     uint32_t h;
     int ref = k.ref != NULL;
     if (ref)
@@ -1385,17 +1443,17 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     return h;
 }
 
-static int schema_eq(const cJSON *a, const cJSON *b);
+static int schema_eq(kw_ent *kc, const cJSON *a, const cJSON *b);
 
-static int value_eq(int mode, const cJSON *a, const cJSON *b)
+static int value_eq(kw_ent *kc, int mode, const cJSON *a, const cJSON *b)
 {
     if (mode == K_JSON)
         return json_eq(a, b);
     if (mode == K_SCHEMA)
-        return schema_eq(a, b);
+        return schema_eq(kc, a, b);
     if (mode == K_SCHEMAS) {
         if (!cJSON_IsArray(a) || !cJSON_IsArray(b))
-            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(a, b);
+            return !cJSON_IsArray(a) && !cJSON_IsArray(b) && schema_eq(kc, a, b);
     } else if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
         return json_eq(a, b);
     const cJSON *x = a->child, *y = b->child;
@@ -1405,7 +1463,7 @@ static int value_eq(int mode, const cJSON *a, const cJSON *b)
         if (mode == K_DEPS && (cJSON_IsArray(x) || cJSON_IsArray(y))) {
             if (!json_eq(x, y))
                 return 0;
-        } else if (!schema_eq(x, y))
+        } else if (!schema_eq(kc, x, y))
             return 0;
     }
     return !x && !y;
@@ -1414,21 +1472,21 @@ static int value_eq(int mode, const cJSON *a, const cJSON *b)
 /* Would compile make the same function of schemas `a` and `b` (of one
  * file), but for the ids of the functions it calls? Stricter than compile
  * where that is simpler (the order of properties, data compared as JSON). */
-static int schema_eq(const cJSON *a, const cJSON *b)
+static int schema_eq(kw_ent *kc, const cJSON *a, const cJSON *b)
 {
     if (a == b)
         return 1;
     if (!cJSON_IsObject(a) || !cJSON_IsObject(b))
         return json_eq(a, b);
     kw_members ka, kb;
-    kw_read(a, &ka);
-    kw_read(b, &kb);
+    kw_read(kc, a, &ka);
+    kw_read(kc, b, &kb);
     if (ka.ref || kb.ref)
         return ka.ref && kb.ref && !strcmp(ka.ref->valuestring, kb.ref->valuestring);
     if (ka.has != kb.has)
         return 0;
     for (size_t i = 0; ka.has >> i; i++)
-        if (ka.has >> i & 1 && !value_eq(keywords[i].mode, ka.v[i], kb.v[i]))
+        if (ka.has >> i & 1 && !value_eq(kc, keywords[i].mode, ka.v[i], kb.v[i]))
             return 0;
     return 1;
 }
@@ -1441,10 +1499,17 @@ typedef struct memo_ent {
     int done; /* compiled without an error: schemas equal to it are aliases */
 } memo_ent;
 
+/* The schema looked up in the memo, and the keyword cache schema_eq reads with. */
+typedef struct memo_key {
+    memo_ent e;
+    kw_ent *kc;
+} memo_key;
+
 static int memo_eq(const void *ent, const void *key)
 {
-    const memo_ent *a = ent, *b = key;
-    return a->doc == b->doc && schema_eq(a->node, b->node);
+    const memo_ent *a = ent;
+    const memo_key *b = key;
+    return a->doc == b->e.doc && schema_eq(b->kc, a->node, b->e.node);
 }
 
 /* The name name_of_uri makes from the URI of the node (mg_resolve_node_uri),
@@ -1630,10 +1695,10 @@ static void alias_children(pctx *c, const mg_doc *doc, const cJSON *d, const cJS
     /* Both schemas' keywords in one pass each (a lookup by name per
      * keyword and schema was most of aliasing). */
     kw_members kd, ko;
-    kw_read(d, &kd);
+    kw_read(c->kwc, d, &kd);
     if (kd.ref)
         return;
-    kw_read(o, &ko);
+    kw_read(c->kwc, o, &ko);
     const cJSON *items = kw_get(&kd, KW_items), *oitems = kw_get(&ko, KW_items);
     const cJSON *more = kw_get(&kd, KW_additionalItems), *omore = kw_get(&ko, KW_additionalItems);
     const cJSON *prefix = kw_get(&kd, KW_prefixItems);
@@ -1709,7 +1774,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     }
     int has_ref = 0;
     uint32_t h = schema_hash(c, node, &has_ref);
-    memo_ent key = {node, has_ref ? doc : NULL, id, 0};
+    memo_key key = {{node, has_ref ? doc : NULL, id, 0}, c->kwc};
     memo_ent *e = mg_hmap_find(&c->memo_map, h, memo_eq, &key);
     if (e && e->done) {
         c->alias[id] = e->id;
@@ -1719,7 +1784,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     size_t at = (size_t)-1; /* the entry this compile adds (e: an equal one is being compiled) */
     if (!e) {
         e = mg_hmap_add(&c->memo_map, h);
-        *e = key;
+        *e = key.e;
         at = mg_hmap_index(&c->memo_map, e);
     }
     compile_fn(c, doc, node, id);
@@ -1787,7 +1852,7 @@ static int compile_body(pctx *c, const mg_doc *doc, const cJSON *node, int id, c
     kw_members kw;
     kw.has = 0;
     if (cJSON_IsObject(node))
-        kw_read(node, &kw);
+        kw_read(c->kwc, node, &kw);
     const kw_members *s = &kw;
     compile_type(c, f, kw_get(s, KW_type), kw_get(s, KW_nullable));
     compile_enum_const(c, f, kw_get(s, KW_enum), kw_get(s, KW_const));
@@ -1868,31 +1933,30 @@ static void remap_one(cJSON *c, const int *map, int *changed)
 
 /* Rewrites every function reference under `j` through map, and adds it to
  * `refs`; returns 1 if any changed. */
-static int remap_gather(fn_key_ent *fc, cJSON *j, const int *map, fn_refs *refs)
+static int remap_gather(fn_key_ent *fc, ref_pool *p, cJSON *j, const int *map, fn_refs *refs)
 {
     int changed = 0;
     for (cJSON *c = j->child; c; c = c->next) {
         if (c->string && (c->type & 0xFF) == cJSON_Number && member_is_fn_key(fc, c)) {
-            refs->v = grow(refs->v, refs->n, &refs->cap, sizeof *refs->v);
-            refs->v[refs->n++] = c;
+            ref_note(p, refs, c);
             remap_one(c, map, &changed);
         } else if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
-            changed |= remap_gather(fc, c, map, refs);
+            changed |= remap_gather(fc, p, c, map, refs);
     }
     return changed;
 }
 
 /* Rewrites every function reference of function `j` through map; returns 1
  * if any changed. */
-static int remap(fn_key_ent *fc, cJSON *j, const int *map, fn_refs *refs)
+static int remap(fn_key_ent *fc, ref_pool *p, cJSON *j, const int *map, fn_refs *refs)
 {
     if (!refs->done) {
         refs->done = 1;
-        return remap_gather(fc, j, map, refs);
+        return remap_gather(fc, p, j, map, refs);
     }
     int changed = 0;
-    for (size_t i = 0; i < refs->n; i++)
-        remap_one(refs->v[i], map, &changed);
+    for (uint32_t at = refs->first; at; at = p->v[at - 1].next)
+        remap_one(p->v[at - 1].node, map, &changed);
     return changed;
 }
 
@@ -2013,7 +2077,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     if (aliases) {
         for (int i = 0; i < n; i++)
             if (fns[i])
-                remap(c->fnkeys, fns[i], map, &refs[i]);
+                remap(c->fnkeys, &c->refpool, fns[i], map, &refs[i]);
         for (int i = 0; i < ntypes; i++)
             if (type_fn[i] >= 0)
                 type_fn[i] = map[type_fn[i]];
@@ -2049,7 +2113,7 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
         for (int i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
         for (int i = 0; i < n; i++)
-            if (fns[i] && map[i] == i && remap(c->fnkeys, fns[i], map, &refs[i]))
+            if (fns[i] && map[i] == i && remap(c->fnkeys, &c->refpool, fns[i], map, &refs[i]))
                 dirty[i] = 1;
         for (int i = 0; i < ntypes; i++)
             if (type_fn[i] >= 0)
@@ -2068,10 +2132,10 @@ static int *share_functions(pctx *c, int *type_fn, int ntypes)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
-    for (int i = 0; i < n; i++)
-        free(refs[i].v);
     free(refs);
     c->refs = NULL;
+    free(c->refpool.v);
+    c->refpool = (ref_pool){0};
     free(fns);
     free(dirty);
     free(hash);
@@ -3014,8 +3078,9 @@ typedef struct fn_variant {
 } fn_variant;
 
 typedef struct fn_copies {
-    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order; NULL once converted */
-    size_t nlits, cap;
+    const cJSON **lits; /* the raw literals (cJSON_Raw), in copy_plan's order: its part of
+                         * mg_vplan_raw.lits; NULL once converted */
+    size_t nlits;
     /* Once converted (canonize): the function's literals as the first
      * target escaped them, each followed by its raw text ("lit\0raw\0",
      * nlits pairs; owned). The function's literal strings point here. */
@@ -3097,6 +3162,11 @@ struct mg_vplan_raw {
      * the targets (variant_of). */
     fn_copies *copies;
     size_t ncopies;
+    /* Every kept function's raw literals, function after function (mark_shared):
+     * one list, not one grown per function (18 000 reallocs at 1 000
+     * messages); each fn_copies.lits is its part. NULL once converted. */
+    const cJSON **lits;
+    size_t nlits, litcap;
     /* 1: `functions` are converted (canonize): literals escaped for the
      * first target, function references named, no name_rest. The first
      * target's plan refers to them; another copies them (variant_of). */
@@ -3152,8 +3222,8 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     mg_hmap_fini(&r->shapes);
     for (size_t i = 0; i < 32; i++)
         cJSON_Delete(r->shape_tails[i]);
+    free(r->lits);
     for (size_t i = 0; i < r->ncopies; i++) {
-        free(r->copies[i].lits);
         free(r->copies[i].canon);
         for (fn_variant *v = r->copies[i].variants, *next; v; v = next) {
             next = v->next;
@@ -3244,9 +3314,9 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     mg_vplan_raw *r = mc->r;
     int type = j->type & 0xFF;
     if (type == cJSON_Raw) {
-        fn_copies *fl = mc->fl;
-        fl->lits = grow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
-        fl->lits[fl->nlits++] = j;
+        r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
+        r->lits[r->nlits++] = j;
+        mc->fl->nlits++;
         return 0;
     }
     if (type != cJSON_Array && type != cJSON_Object)
@@ -3265,9 +3335,9 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             if (mc->convert)
                 name_ref(r, ch);
         } else if (t == cJSON_Raw) { /* a literal: no call */
-            fn_copies *fl = mc->fl;
-            fl->lits = grow(fl->lits, fl->nlits, &fl->cap, sizeof *fl->lits);
-            fl->lits[fl->nlits++] = ch;
+            r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
+            r->lits[r->nlits++] = ch;
+            mc->fl->nlits++;
             same = 0;
         } else if ((t != cJSON_Array && t != cJSON_Object) || !ch->child) {
             /* Reads the same everywhere (no call for most members). */
@@ -3344,9 +3414,8 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         free(type_fn);
         free_uris(&c);
         free(c.alias);
-        for (int i = 0; i < c.nfunctions; i++)
-            free(c.refs[i].v);
         free(c.refs);
+        free(c.refpool.v);
         free(c.fnkeys);
         free(c.strip_at);
         free(c.strip_n);
@@ -3387,6 +3456,9 @@ static mg_vplan_raw *build_raw(const mg_model *m, int memo, mg_diag *d, const pc
         }
         mark_shared(mc, fn, 1);
     }
+    /* Each function's part of the literals, now that the list has its place. */
+    for (size_t i = 0, at = 0; i < r->ncopies; at += r->copies[i++].nlits)
+        r->copies[i].lits = r->lits + at;
     add_keys(&r->keys, mc->seen_all, r->patterns);
     size_t parts = mc->parts;
     free(mc);
@@ -4282,7 +4354,6 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, 
             lit->valuestring = fl->canon + off[i];
             lit->type = (lit->type & ~0xFF) | cJSON_String | cJSON_IsReference;
         }
-        free(fl->lits);
         fl->lits = NULL;
         if (walk) /* else mark_shared did (build_raw) */
             canon_walk(c, r, fn, 1);
@@ -4301,6 +4372,9 @@ static void canonize(const pctx *c, mg_vplan_raw *r, int walk, mg_hmap *sig_of, 
     free(off);
     free(lens);
     mg_buf_fini(&b);
+    free(r->lits);
+    r->lits = NULL;
+    r->nlits = r->litcap = 0;
     r->converted = 1;
     r->canon_literal = c->literal;
 }

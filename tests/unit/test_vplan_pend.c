@@ -28,8 +28,8 @@ static cJSON *compile_one(pctx *c, const char *text, int cache)
     c->strip_f = cache ? f : NULL;
     compile_body(c, NULL, node, 0, f);
     cJSON_Delete(node);
-    free(c->refs[0].v);
     free(c->refs);
+    free(c->refpool.v);
     cJSON_Delete(c->patterns);
     return f;
 }
