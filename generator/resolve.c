@@ -420,13 +420,6 @@ static int is_name_map_member(const char *name)
     return 0;
 }
 
-/* cJSON_IsObject / cJSON_IsArray without the call into the library. */
-static inline int is_collection(const cJSON *n)
-{
-    int t = n->type & 0xFF;
-    return t == cJSON_Object || t == cJSON_Array;
-}
-
 typedef struct witem {
     const mg_doc *doc;
     const cJSON *node;
@@ -585,14 +578,14 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
                 stack[sn++] = (witem){tdoc, tnode, 0};
             }
         }
-        if (!is_collection(w.node))
+        if (!mg_json_is_collection(w.node))
             continue;
         /* Push children in reverse so they are walked in document order. */
         /* Only collections can hold a $ref: scalars are never pushed, which
          * keeps the stack small for data-heavy files. */
         size_t count = 0;
         for (const cJSON *c = w.node->child; c; c = c->next)
-            count += is_collection(c);
+            count += mg_json_is_collection(c);
         if (sn + count > scap) {
             while (sn + count > scap)
                 scap *= 2;
@@ -604,7 +597,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         size_t k = 0;
         int in_object = (w.node->type & 0xFF) == cJSON_Object;
         for (const cJSON *c = w.node->child; c; c = c->next) {
-            if (!is_collection(c))
+            if (!mg_json_is_collection(c))
                 continue;
             int skip = 0, names = 0;
             if (in_object && c->string) {

@@ -46,12 +46,6 @@ static int is_data_member(const char *name)
     }
 }
 
-static int is_collection(const cJSON *node)
-{
-    int t = node->type & 0xFF;
-    return t == cJSON_Object || t == cJSON_Array;
-}
-
 /* The members of an object that search looks at, each the first of its name
  * (as mg_json_get finds it), from one pass over the members: the three
  * mg_json_get scans per object it replaces each read every member. */
@@ -106,7 +100,7 @@ static void search(finder *f, const mg_doc *doc, cJSON *node, int depth)
         }
     }
     for (cJSON *c = node->child; c; c = c->next) {
-        if (!is_collection(c))
+        if (!mg_json_is_collection(c))
             continue;
         if (is_object && c->string && is_data_member(c->string))
             continue;

@@ -46,6 +46,14 @@ static inline size_t mg_addr_slot(const void *p, size_t size)
     return (size_t)(h >> 40) & (size - 1);
 }
 
+/* cJSON_IsObject || cJSON_IsArray without the calls into the library (the
+ * front end's walks ask it of every member they pass). */
+static inline int mg_json_is_collection(const cJSON *n)
+{
+    int t = n->type & 0xFF;
+    return t == cJSON_Object || t == cJSON_Array;
+}
+
 /* cJSON_GetObjectItemCaseSensitive, answered the same (the first member named
  * `key`, NULL when `o` or `key` is NULL or none is), without a strcmp call
  * per member: a member whose first byte differs is passed over inline. The

@@ -3304,6 +3304,15 @@ typedef struct mark_ctx {
     const char *seen_all[KEY_SEEN];
 } mark_ctx;
 
+/* Adds the literal `j` to the list, as the current function's last. */
+static void note_lit(mark_ctx *mc, const cJSON *j)
+{
+    mg_vplan_raw *r = mc->r;
+    r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
+    r->lits[r->nlits++] = j;
+    mc->fl->nlits++;
+}
+
 /* Returns 1 if copy_plan would copy `j` unchanged in every target: nothing
  * under it is a literal (cJSON_Raw) or a function reference it names. Else
  * flags each largest such list or object under `j` (see mg_vplan_raw). Adds
@@ -3314,9 +3323,7 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
     mg_vplan_raw *r = mc->r;
     int type = j->type & 0xFF;
     if (type == cJSON_Raw) {
-        r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
-        r->lits[r->nlits++] = j;
-        mc->fl->nlits++;
+        note_lit(mc, j);
         return 0;
     }
     if (type != cJSON_Array && type != cJSON_Object)
@@ -3335,9 +3342,7 @@ static int mark_shared(mark_ctx *mc, cJSON *j, int top)
             if (mc->convert)
                 name_ref(r, ch);
         } else if (t == cJSON_Raw) { /* a literal: no call */
-            r->lits = grow(r->lits, r->nlits, &r->litcap, sizeof *r->lits);
-            r->lits[r->nlits++] = ch;
-            mc->fl->nlits++;
+            note_lit(mc, ch);
             same = 0;
         } else if ((t != cJSON_Array && t != cJSON_Object) || !ch->child) {
             /* Reads the same everywhere (no call for most members). */
