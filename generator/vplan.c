@@ -3189,6 +3189,8 @@ typedef struct strip_ent {
     int val;
     int pos;
 } strip_ent;
+/* sig_eq compares entries by their bytes. */
+static_assert(sizeof(strip_ent) == sizeof(const char *) + 2 * sizeof(int), "strip_ent has no padding");
 #define STRIP_FN0 cJSON_String
 
 /* The constants of one object: mg_vplan_raw.sents[at, at + n), in the
@@ -3613,11 +3615,10 @@ static int sig_eq(const void *ent, const void *key)
     const strip_sig *s = &q->r->sigs[*(const uint32_t *)ent];
     if (s->n != q->n)
         return 0;
-    const strip_ent *a = q->r->sents + s->at;
-    for (size_t i = 0; i < s->n; i++)
-        if (a[i].key != q->e[i].key || a[i].val != q->e[i].val || a[i].pos != q->e[i].pos)
-            return 0;
-    return 1;
+    /* Entries are equal when their bytes are (a pointer and two ints: no
+     * padding); memcmp compares them many at a time (a field at a time was
+     * 8 M instructions of 1 000 messages). */
+    return !memcmp(q->r->sents + s->at, q->e, s->n * sizeof *q->e);
 }
 
 /* The number of set e[0..n) in r->sigs, added when new. Names are literals:
