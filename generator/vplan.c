@@ -105,22 +105,26 @@ static void ref_note(ref_pool *p, fn_refs *refs, cJSON *node)
 
 /* What build_raw keeps about a node of a schema document, by its address:
  * its function (has_id: compile, alias_node), its structural hash (hashed:
- * schema_hash) and its name and URI (named: node_name, node_uri_at). One
- * table for the three (pctx.nodes): they were three tables keyed by the same
- * nodes, so a schema took three entries and up to six probes. An entry is
- * added by whichever asks first, each part filled in when its flag is set. */
+ * schema_hash) and its name and URI (named: node_name, node_uri_at,
+ * uri_hash_of). One table for the three (pctx.nodes): they were three tables
+ * keyed by the same nodes, so a schema took three entries and up to six
+ * probes. An entry is added by whichever asks first, each part filled in
+ * when its flag is set. */
 typedef struct node_ent {
     const cJSON *node;   /* key */
     const cJSON *parent; /* named: mg_doc_parent's, or NULL: the first node of its URI */
+    uint64_t fnv;        /* uri_hash URI_HASHED: mg_hash_str's state after its relative URI */
     int id;              /* has_id: the function compile gave it */
     int index;           /* named: its index in `parent` when that is an array */
     uint32_t hash;       /* hashed: schema_hash's */
-    unsigned char has_id, hashed, named;
-    unsigned char has_ref; /* hashed: a "$ref" string somewhere in what compile reads */
-    size_t at, len;      /* named: the URI in c->uri_text; at NO_URI until node_uri_at makes it */
+    unsigned has_id : 1, hashed : 1, named : 1;
+    unsigned has_ref : 1;  /* hashed: a "$ref" string somewhere in what compile reads */
+    unsigned uri_hash : 2; /* named: URI_UNHASHED, URI_HASHED or URI_TEXT (uri_hash_of) */
+    size_t at;           /* named: the URI in c->uri_text (NUL-ended); NO_URI until node_uri_at makes it */
     size_t name_at, name_len; /* named: name_of_uri(text, 0) before "_root" and shortening, in
                                * c->name_text; name_at NO_NAME where the file's path has a '#' */
 } node_ent;
+enum { URI_UNHASHED, URI_HASHED, URI_TEXT };
 
 typedef struct fn_src {
     const mg_doc *doc;
@@ -1438,7 +1442,7 @@ static uint32_t schema_hash(pctx *c, const cJSON *s, int *has_ref)
     e = mg_hmap_at(&c->nodes, at);
     e->hash = h;
     e->hashed = 1;
-    e->has_ref = (unsigned char)ref;
+    e->has_ref = ref != 0;
     *has_ref |= ref;
     return h;
 }
@@ -1564,7 +1568,7 @@ static const node_ent *node_name(pctx *c, const mg_doc *doc, const cJSON *node)
     e->parent = parent;
     e->index = i;
     e->at = NO_URI;
-    e->len = 0;
+    e->uri_hash = URI_UNHASHED;
     e->name_at = name_at;
     e->name_len = name_len;
     return e;
@@ -1591,7 +1595,7 @@ static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
         mg_buf_putc(b, '#');
     } else {
         size_t pat = node_uri_at(c, doc, parent);
-        size_t plen = ((const node_ent *)mg_hmap_get_ptr(&c->nodes, parent))->len;
+        size_t plen = strlen(b->data + pat); /* few URIs are made (uri_hash_of): no length kept */
         const char *t = node->string ? node->string : "";
         /* Room for all of it first: the parent's text is copied from the
          * same buffer (a token escapes to at most twice its length; an
@@ -1608,13 +1612,77 @@ static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
         else
             mg_jptr_append_token(b, t);
     }
-    size_t len = b->len - at;
     mg_buf_putc(b, '\0');
     /* Nothing was added to the table since (the parents were there). */
     node_ent *w = mg_hmap_get_ptr(&c->nodes, node);
     w->at = at;
-    w->len = len;
     return at;
+}
+
+/* mg_hash_str's state (FNV-1a) after the bytes p[0..n). */
+static uint64_t fnv_bytes(uint64_t h, const char *p, size_t n)
+{
+    for (const unsigned char *b = (const unsigned char *)p, *e = b + n; b < e; b++)
+        h = (h ^ *b) * 1099511628211ULL;
+    return h;
+}
+
+/* mg_hash_str's state after the URI of node `e` (node_uri_at's) made
+ * relative to c->root_dir, made from its parent's state and the bytes its
+ * own step adds (kept in e->fnv), or 0 where the state does not tell:
+ * relative_uri's test would read the URI past the file's path (a root folder
+ * longer than the path). Adds no entry: entries stay where they are. */
+static int uri_state(pctx *c, const mg_doc *doc, node_ent *e)
+{
+    if (e->uri_hash == URI_UNHASHED) {
+        uint64_t h = 0;
+        int ok;
+        if (!e->parent) {
+            size_t dn = strlen(c->root_dir), pn = strlen(doc->path);
+            ok = dn <= pn;
+            if (ok) {
+                size_t skip = strncmp(doc->path, c->root_dir, dn) ? 0 : dn;
+                h = fnv_bytes(fnv_bytes(14695981039346656037ULL, doc->path + skip, pn - skip), "#", 1);
+            }
+        } else {
+            node_ent *p = mg_hmap_get_ptr(&c->nodes, e->parent);
+            ok = uri_state(c, doc, p);
+            h = fnv_bytes(p->fnv, "/", 1);
+            const char *t = e->node->string ? e->node->string : "";
+            if (ok && cJSON_IsArray(e->parent)) { /* as put_uint writes it */
+                char num[16];
+                size_t k = sizeof num;
+                unsigned v = (unsigned)e->index;
+                do
+                    num[--k] = (char)('0' + v % 10);
+                while ((v /= 10) != 0);
+                h = fnv_bytes(h, num + k, sizeof num - k);
+            } else if (ok && !strpbrk(t, "~/")) { /* as node_uri_at: most tokens at once */
+                h = fnv_bytes(h, t, strlen(t));
+            } else if (ok) { /* as mg_jptr_append_token writes it */
+                for (; *t; t++)
+                    h = *t == '~' ? fnv_bytes(h, "~0", 2) : *t == '/' ? fnv_bytes(h, "~1", 2) : fnv_bytes(h, t, 1);
+            }
+        }
+        e->fnv = h;
+        e->uri_hash = ok ? URI_HASHED : URI_TEXT;
+    }
+    return e->uri_hash == URI_HASHED;
+}
+
+/* mg_hash_str of the URI of `node` (named: node_name) relative to
+ * c->root_dir into *hash, from the hash state of its parent's URI
+ * (uri_state), without making the URI: a shortened name needs only the hash,
+ * and the URIs of 10 000 messages' long names were about 100 MB of text,
+ * made and hashed a byte at a time. Returns 0 (*hash unset) where the state
+ * does not tell. */
+static int uri_hash_of(pctx *c, const mg_doc *doc, const cJSON *node, uint32_t *hash)
+{
+    node_ent *e = mg_hmap_get_ptr(&c->nodes, node);
+    if (!uri_state(c, doc, e))
+        return 0;
+    *hash = (uint32_t)(e->fnv ^ (e->fnv >> 32));
+    return 1;
 }
 
 /* A new function id for schema `node`, its name kept for naming; not an
@@ -2228,10 +2296,9 @@ static const char *relative_uri(const char *uri, const char *root_dir)
 #define MAX_FN_NAME 64
 
 /* Appends a name longer than MAX_FN_NAME as name_of_uri shortens it: its
- * start, "_" and the hash of `uri` in 8 hex digits ("_%08x"). */
-static void shorten_name(mg_buf *b, const char *name, const char *uri)
+ * start, "_" and `h`, the hash of its URI, in 8 hex digits ("_%08x"). */
+static void shorten_name(mg_buf *b, const char *name, uint32_t h)
 {
-    uint32_t h = mg_hash_str(uri);
     mg_buf_append(b, name, MAX_FN_NAME - 9);
     mg_buf_putc(b, '_');
     for (int i = 7; i >= 0; i--)
@@ -2250,10 +2317,22 @@ static const char *fn_uri(pctx *c, int id)
     return relative_uri(c->uri_text.data + s->uri_at, c->root_dir);
 }
 
+/* mg_hash_str of function `id`'s URI relative to the root file's folder
+ * (fn_uri's), made only where its hash state does not tell (uri_hash_of). */
+static uint32_t fn_uri_hash(pctx *c, int id)
+{
+    const fn_src *s = &c->src[id];
+    uint32_t h;
+    if (s->uri_at == NO_URI && uri_hash_of(c, s->doc, s->node, &h))
+        return h;
+    return mg_hash_str(fn_uri(c, id));
+}
+
 /* name_of_uri(uri, 0) from node_name's name of the schema at `uri`
- * (name_text[at..at+len)), into `b` (reset first). `uri` is read only for a
- * name longer than MAX_FN_NAME (NULL otherwise: it may not be made). */
-static const char *made_name(const pctx *c, size_t at, size_t len, const char *uri, mg_buf *b)
+ * (name_text[at..at+len)), into `b` (reset first). `uri_hash`, mg_hash_str
+ * of `uri`, is read only for a name longer than MAX_FN_NAME (the caller
+ * need not make it otherwise). */
+static const char *made_name(const pctx *c, size_t at, size_t len, uint32_t uri_hash, mg_buf *b)
 {
     mg_buf_reset(b);
     if (!len)
@@ -2261,7 +2340,7 @@ static const char *made_name(const pctx *c, size_t at, size_t len, const char *u
     else if (len <= MAX_FN_NAME)
         mg_buf_append(b, c->name_text.data + at, len);
     else
-        shorten_name(b, c->name_text.data + at, uri);
+        shorten_name(b, c->name_text.data + at, uri_hash);
     return mg_buf_cstr(b);
 }
 
@@ -2440,7 +2519,7 @@ static char **function_names(pctx *c, const int *map)
             nm = made = name_of_uri(fn_uri(c, i), 0);
         else {
             size_t len = c->src[i].name_len;
-            nm = made_name(c, c->src[i].name_at, len, len > MAX_FN_NAME ? fn_uri(c, i) : NULL, &nb);
+            nm = made_name(c, c->src[i].name_at, len, len > MAX_FN_NAME ? fn_uri_hash(c, i) : 0, &nb);
         }
         if (!names[k] || strcmp(nm, names[k]) < 0) {
             free(names[k]);
@@ -2458,15 +2537,15 @@ static char **function_names(pctx *c, const int *map)
         for (int i = 0; i < n; i++) {
             if (map[i] != i || bare[i] || !name_clashes(&seen, names[i]))
                 continue;
-            const char *uri = fn_uri(c, from[i]);
             if (pass == 0) {
+                const char *uri = fn_uri(c, from[i]);
                 if (!strncmp(uri, root_file, root_len) && uri[root_len] == '#')
                     continue;
                 next[i] = name_of_uri(uri, 1);
             } else {
                 mg_buf b;
                 mg_buf_init(&b);
-                mg_buf_appendf(&b, "%s_%08x", names[i], (unsigned)mg_hash_str(uri));
+                mg_buf_appendf(&b, "%s_%08x", names[i], (unsigned)fn_uri_hash(c, from[i]));
                 next[i] = mg_buf_steal(&b, NULL);
             }
         }
@@ -3110,6 +3189,8 @@ typedef struct strip_ent {
     int val;
     int pos;
 } strip_ent;
+/* sig_eq compares entries by their bytes. */
+static_assert(sizeof(strip_ent) == sizeof(const char *) + 2 * sizeof(int), "strip_ent has no padding");
 #define STRIP_FN0 cJSON_String
 
 /* The constants of one object: mg_vplan_raw.sents[at, at + n), in the
@@ -3534,11 +3615,10 @@ static int sig_eq(const void *ent, const void *key)
     const strip_sig *s = &q->r->sigs[*(const uint32_t *)ent];
     if (s->n != q->n)
         return 0;
-    const strip_ent *a = q->r->sents + s->at;
-    for (size_t i = 0; i < s->n; i++)
-        if (a[i].key != q->e[i].key || a[i].val != q->e[i].val || a[i].pos != q->e[i].pos)
-            return 0;
-    return 1;
+    /* Entries are equal when their bytes are (a pointer and two ints: no
+     * padding); memcmp compares them many at a time (a field at a time was
+     * 8 M instructions of 1 000 messages). */
+    return !memcmp(q->r->sents + s->at, q->e, s->n * sizeof *q->e);
 }
 
 /* The number of set e[0..n) in r->sigs, added when new. Names are literals:

@@ -300,9 +300,53 @@ static void vplan_should_leave_constants_out_of_converted_functions_and_read_the
     CHECK(option_lists > 20);    /* copies of the converted functions' lists */
 }
 
+/* sig_intern numbers each set of constants once: a set equal to one met
+ * before in every entry (name, value, place) gets its number, a set that
+ * differs in any one entry, the last included, or in length, a new one. The
+ * hash tells most sets apart before sig_eq is asked: sig_eq is asked
+ * directly too (a collision would leave it alone to decide). */
+static void vplan_should_number_each_set_of_constants_once(void)
+{
+    mg_vplan_raw r = {0};
+    mg_hmap_init(&r.sig_ids, sizeof(uint32_t));
+    static const char k_a[] = "a", k_b[] = "b";
+    const strip_ent base[3] = {{k_a, cJSON_False, 1}, {k_b, cJSON_True, 2}, {k_a, cJSON_Array, 3}};
+    uint32_t first = sig_intern(&r, base, 3);
+    CHECK_INT(sig_intern(&r, base, 3), first);
+    sig_key same = {&r, base, 3}, shorter = {&r, base, 2};
+    CHECK(sig_eq(&first, &same));
+    CHECK(!sig_eq(&first, &shorter));
+    strip_ent other[3];
+    size_t distinct = 1;
+    for (size_t i = 0; i < 3; i++)
+        for (int field = 0; field < 3; field++) {
+            memcpy(other, base, sizeof other);
+            if (field == 0)
+                other[i].key = other[i].key == k_a ? k_b : k_a;
+            else if (field == 1)
+                other[i].val = cJSON_NULL;
+            else
+                other[i].pos += 10;
+            sig_key q = {&r, other, 3};
+            CHECK(!sig_eq(&first, &q));
+            uint32_t n = sig_intern(&r, other, 3);
+            CHECK(n != first);
+            CHECK_INT(n, distinct); /* new */
+            CHECK_INT(sig_intern(&r, other, 3), n); /* and kept */
+            distinct++;
+        }
+    CHECK(sig_intern(&r, base, 2) != first);
+    CHECK_INT(sig_intern(&r, base, 3), first);
+    CHECK_INT(r.nsigs, distinct + 1);
+    mg_hmap_fini(&r.sig_ids);
+    free(r.sents);
+    free(r.sigs);
+}
+
 int main(void)
 {
     (void)unit_each_target_of; /* catalogues.h's, for other tests */
     RUN(vplan_should_leave_constants_out_of_converted_functions_and_read_the_same);
+    RUN(vplan_should_number_each_set_of_constants_once);
     return unit_done();
 }
