@@ -191,6 +191,8 @@ typedef struct vctx {
     int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
     int drop_index;           /* a pruned view whose templates read no `index`: list items go
                                * without it (number_list_v) */
+    int drop_description;     /* ... no `description` (and no escape does): the model's
+                               * descriptions go without it (add_model_description) */
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
@@ -917,7 +919,12 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
         e->lines = lines_of_kept(e->safe);
         e->safe_len = strlen(e->safe);
     }
-    add_cs(o, "description", cJSON_CreateStringReference(text));
+    /* Not for a target that reads it nowhere (c: its comments print
+     * doc_lines): a node per described type, field and message, 2.4 MB of
+     * c's view at 1 000 messages. Unless it would be the object's first
+     * member, which a lazy view's constants hang on. */
+    if (!v->drop_description || !o->child)
+        add_cs(o, "description", cJSON_CreateStringReference(text));
     add_has_description(v, o);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
@@ -5901,6 +5908,8 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         /* `index` is a builder key for the kind subsets only, which number
          * their items by position themselves. */
         v.drop_index = !mg_hmap_get_str(v.keep, "index") && !(v.nrules && mg_hmap_get_str(&v.esc_keys, "index"));
+        v.drop_description = !mg_hmap_get_str(v.keep, "description") &&
+                             !(v.nrules && mg_hmap_get_str(&v.esc_keys, "description"));
     }
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))

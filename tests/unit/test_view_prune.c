@@ -8,8 +8,9 @@
  * builds both views of every shipped target for the flagship catalogue, the
  * catalogues of tests/catalogues and the golden cases' inputs, cuts both to
  * the template names and compares them. It also checks what a pruned view
- * leaves out that the comparison cannot see: `index`, for templates that
- * do not read it (and the kind subsets' type_index without it). */
+ * leaves out that the comparison cannot see: `index` and `description`, for
+ * templates that do not read them (and the kind subsets' type_index without
+ * `index`). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "model.h"
 #include "target.h"
 #include "unit.h"
+#include "util.h"
 #include "catalogues.h"
 #include "view.h"
 
@@ -120,11 +122,35 @@ static void count_index(const cJSON *list, size_t *with, size_t *without)
     }
 }
 
-static size_t dropped_views, kept_views;
+/* Items of `list` with a string `description` member. */
+static size_t count_descriptions(const cJSON *list)
+{
+    size_t n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list)
+        n += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "description"));
+    return n;
+}
+
+/* Whether some escape of `t` (helpers.escapes) reads `key`. */
+static int escape_reads(const mg_target *t, const char *key)
+{
+    const cJSON *rule;
+    cJSON_ArrayForEach(rule, mg_json_get(mg_json_get(t->desc, "helpers"), "escapes")) {
+        const cJSON *k;
+        cJSON_ArrayForEach(k, mg_json_get(rule, "keys"))
+            if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static size_t dropped_views, kept_views, desc_dropped_views, desc_kept_views;
 
 /* A pruned view's types, their fields and its messages have `index` when
  * the target's templates name it, and do not when they do not (a number
- * node per item, for no reader). */
+ * node per item, for no reader); `description` likewise, when no escape
+ * reads it either. */
 static void index_target(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
                          const mg_hmap *keep, mg_diag *d)
 {
@@ -145,19 +171,38 @@ static void index_target(const char *catalogue, const mg_model *m, const mg_targ
     }
     if (with + without)
         reads ? kept_views++ : dropped_views++;
+    /* description likewise, which escapes may read too. */
+    size_t described = count_descriptions(cJSON_GetObjectItemCaseSensitive(view, "types")) +
+                       count_descriptions(cJSON_GetObjectItemCaseSensitive(view, "messages"));
+    cJSON_ArrayForEach(ty, cJSON_GetObjectItemCaseSensitive(view, "types"))
+        described += count_descriptions(cJSON_GetObjectItemCaseSensitive(ty, "fields"));
+    int reads_desc = mg_hmap_get_str(keep, "description") || escape_reads(t, "description");
+    if (!reads_desc && described) {
+        unit_note("# %s, target %s: %zu items with a description\n", catalogue, target, described);
+        CHECK(!"description only where the templates or an escape read it");
+    }
+    if (reads_desc && described)
+        desc_kept_views++;
+    if (!reads_desc && with + without)
+        desc_dropped_views++;
     cJSON_Delete(view);
     mg_view_cache_free(cache);
 }
 
 static void index_views(const char *catalogue) { unit_each_target_of(catalogue, index_target); }
 
-static void pruned_views_should_number_items_only_for_templates_that_read_index(void)
+static void pruned_views_should_hold_index_and_description_only_for_their_readers(void)
 {
     unit_each_catalogue(index_views);
     /* markdown reads no index; c, python and typescript do. */
     CHECK(dropped_views >= 30);
     CHECK(kept_views >= 3 * 30);
     unit_note("# index left out of %zu views, kept in %zu\n", dropped_views, kept_views);
+    /* c reads no description; markdown, python and typescript do (the
+     * catalogues that describe anything). */
+    CHECK(desc_dropped_views >= 30);
+    CHECK(desc_kept_views >= 3 * 10);
+    unit_note("# description left out of %zu views, kept in %zu\n", desc_dropped_views, desc_kept_views);
 }
 
 static size_t subset_items;
@@ -233,7 +278,7 @@ int main(void)
     snprintf(templates, sizeof templates, "%s/templates", unit_top);
     setenv("MSGGEN_TEMPLATES", templates, 1);
     RUN(pruned_views_should_hold_what_full_views_hold_for_every_template_name);
-    RUN(pruned_views_should_number_items_only_for_templates_that_read_index);
+    RUN(pruned_views_should_hold_index_and_description_only_for_their_readers);
     RUN(subsets_without_index_should_keep_each_type_index);
     return unit_done();
 }
