@@ -193,6 +193,8 @@ typedef struct vctx {
                                * without it (number_list_v) */
     int drop_description;     /* ... no `description` (and no escape does): the model's
                                * descriptions go without it (add_model_description) */
+    int drop_examples;        /* ... neither `example` nor `examples`: messages go without
+                               * them (message_view) */
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
@@ -5022,8 +5024,10 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     } else {
         add_cs(o, "correlation_id", cJSON_CreateNull());
     }
-    cJSON *ex = cJSON_CreateArray();
-    for (int i = 0; i < g->nexamples; i++) {
+    /* Not for a target that reads neither `example` nor `examples` (c):
+     * an object of seven members and its printed forms per example. */
+    cJSON *ex = v->drop_examples && o->child ? NULL : cJSON_CreateArray();
+    for (int i = 0; ex && i < g->nexamples; i++) {
         const mg_example *x = g->examples[i];
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", cJSON_CreateString(x->name));
@@ -5041,9 +5045,11 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     }
     number_list(ex);
     ADD_KEPT_BOOL(v, o, "has_examples", g->nexamples > 0);
-    add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
-                                          : cJSON_CreateNull());
-    add_cs(o, "examples", ex);
+    if (ex) {
+        add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
+                                              : cJSON_CreateNull());
+        add_cs(o, "examples", ex);
+    }
     /* Built for every message (a target may show them beside the
      * catalogue's own examples); never a value that does not validate. */
     /* A lazy view leaves them to its hook (deferred_get): most messages
@@ -5910,6 +5916,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         v.drop_index = !mg_hmap_get_str(v.keep, "index") && !(v.nrules && mg_hmap_get_str(&v.esc_keys, "index"));
         v.drop_description = !mg_hmap_get_str(v.keep, "description") &&
                              !(v.nrules && mg_hmap_get_str(&v.esc_keys, "description"));
+        v.drop_examples = !mg_hmap_get_str(v.keep, "example") && !mg_hmap_get_str(v.keep, "examples") &&
+                          !(v.nrules && (mg_hmap_get_str(&v.esc_keys, "example") ||
+                                         mg_hmap_get_str(&v.esc_keys, "examples")));
     }
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))

@@ -8,8 +8,8 @@
  * builds both views of every shipped target for the flagship catalogue, the
  * catalogues of tests/catalogues and the golden cases' inputs, cuts both to
  * the template names and compares them. It also checks what a pruned view
- * leaves out that the comparison cannot see: `index` and `description`, for
- * templates that do not read them (and the kind subsets' type_index without
+ * leaves out that the comparison cannot see: `index`, `description` and a
+ * message's examples, for templates that do not read them (and the kind subsets' type_index without
  * `index`). */
 #include <limits.h>
 #include <stdlib.h>
@@ -145,12 +145,13 @@ static int escape_reads(const mg_target *t, const char *key)
     return 0;
 }
 
-static size_t dropped_views, kept_views, desc_dropped_views, desc_kept_views;
+static size_t dropped_views, kept_views, desc_dropped_views, desc_kept_views, ex_dropped_views, ex_kept_views;
 
 /* A pruned view's types, their fields and its messages have `index` when
  * the target's templates name it, and do not when they do not (a number
  * node per item, for no reader); `description` likewise, when no escape
- * reads it either. */
+ * reads it either; and a message its `examples` (and `example`) when the
+ * templates read one of them. */
 static void index_target(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
                          const mg_hmap *keep, mg_diag *d)
 {
@@ -185,13 +186,26 @@ static void index_target(const char *catalogue, const mg_model *m, const mg_targ
         desc_kept_views++;
     if (!reads_desc && with + without)
         desc_dropped_views++;
+    /* A message's examples, for templates that read `example` or `examples`. */
+    size_t examples = 0;
+    const cJSON *msg;
+    cJSON_ArrayForEach(msg, cJSON_GetObjectItemCaseSensitive(view, "messages"))
+        examples += cJSON_GetObjectItemCaseSensitive(msg, "examples") != NULL;
+    int reads_ex = mg_hmap_get_str(keep, "example") || mg_hmap_get_str(keep, "examples");
+    size_t nmsgs = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(view, "messages"));
+    if (reads_ex ? examples != nmsgs : examples != 0) {
+        unit_note("# %s, target %s: %zu of %zu messages with examples\n", catalogue, target, examples, nmsgs);
+        CHECK(!"examples exactly where the templates read them");
+    }
+    if (nmsgs)
+        reads_ex ? ex_kept_views++ : ex_dropped_views++;
     cJSON_Delete(view);
     mg_view_cache_free(cache);
 }
 
 static void index_views(const char *catalogue) { unit_each_target_of(catalogue, index_target); }
 
-static void pruned_views_should_hold_index_and_description_only_for_their_readers(void)
+static void pruned_views_should_hold_index_description_and_examples_only_for_their_readers(void)
 {
     unit_each_catalogue(index_views);
     /* markdown reads no index; c, python and typescript do. */
@@ -203,6 +217,9 @@ static void pruned_views_should_hold_index_and_description_only_for_their_reader
     CHECK(desc_dropped_views >= 30);
     CHECK(desc_kept_views >= 3 * 10);
     unit_note("# description left out of %zu views, kept in %zu\n", desc_dropped_views, desc_kept_views);
+    /* c reads neither example nor examples. */
+    CHECK(ex_dropped_views >= 30);
+    CHECK(ex_kept_views >= 3 * 30);
 }
 
 static size_t subset_items;
@@ -278,7 +295,7 @@ int main(void)
     snprintf(templates, sizeof templates, "%s/templates", unit_top);
     setenv("MSGGEN_TEMPLATES", templates, 1);
     RUN(pruned_views_should_hold_what_full_views_hold_for_every_template_name);
-    RUN(pruned_views_should_hold_index_and_description_only_for_their_readers);
+    RUN(pruned_views_should_hold_index_description_and_examples_only_for_their_readers);
     RUN(subsets_without_index_should_keep_each_type_index);
     return unit_done();
 }
