@@ -189,6 +189,12 @@ typedef struct vctx {
     mg_hmap kept_cache;       /* kept_name's answers (kept_ent), when keep is set */
     kept_ent *kept_fast;      /* KEPT_FAST entries in front of kept_cache, when keep is set */
     int info_flag[4];         /* type infos get is_object, is_enum, is_union, is_alias (pruned views) */
+    int drop_index;           /* a pruned view whose templates read no `index`: list items go
+                               * without it (number_list_v) */
+    int drop_description;     /* ... no `description` (and no escape does): the model's
+                               * descriptions go without it (add_model_description) */
+    int drop_examples;        /* ... neither `example` nor `examples`: messages go without
+                               * them (message_view) */
     mg_view_escapes *lazy;    /* escapes computed when read (filled by mark_escapes), or NULL:
                                * add_escapes adds them to the view */
     struct kc_ent *kc_cache;  /* key_class's answers by name address, or NULL */
@@ -274,7 +280,10 @@ static void add_str(cJSON *o, const char *k, const char *s)
 
 /* first/last/index on every element of a list, for separators; with `v`
  * (a list of the view that lazy_sweep walks), first and last through
- * add_const, else as plain members. */
+ * add_const, else as plain members. Without `index` when v->drop_index
+ * (a number node per type, field, type info and message: 3.8 MB of
+ * markdown's 43.6 MB view at 1 000 messages), unless it would be the
+ * item's first member, which a lazy view's constants hang on. */
 static void add_position(vctx *v, cJSON *it, int first, int last);
 static void number_list_v(vctx *v, cJSON *list)
 {
@@ -285,7 +294,8 @@ static void number_list_v(vctx *v, cJSON *list)
             i++;
             continue;
         }
-        add_cs(it, "index", cJSON_CreateNumber(i));
+        if (!v || !v->drop_index || !it->child)
+            add_cs(it, "index", cJSON_CreateNumber(i));
         if (v) {
             add_position(v, it, i == 0, i == n - 1);
         } else {
@@ -911,7 +921,12 @@ static void add_model_description(vctx *v, cJSON *o, const char *text)
         e->lines = lines_of_kept(e->safe);
         e->safe_len = strlen(e->safe);
     }
-    add_cs(o, "description", cJSON_CreateStringReference(text));
+    /* Not for a target that reads it nowhere (c: its comments print
+     * doc_lines): a node per described type, field and message, 2.4 MB of
+     * c's view at 1 000 messages. Unless it would be the object's first
+     * member, which a lazy view's constants hang on. */
+    if (!v->drop_description || !o->child)
+        add_cs(o, "description", cJSON_CreateStringReference(text));
     add_has_description(v, o);
     ADD_KEPT(v, o, "description_lines", cJSON_CreateArrayReference(e->lines->child));
     if (!kept_name(v, "doc") && !kept_name(v, "doc_lines"))
@@ -5011,8 +5026,10 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     } else {
         add_cs(o, "correlation_id", cJSON_CreateNull());
     }
-    cJSON *ex = cJSON_CreateArray();
-    for (int i = 0; i < g->nexamples; i++) {
+    /* Not for a target that reads neither `example` nor `examples` (c):
+     * an object of seven members and its printed forms per example. */
+    cJSON *ex = v->drop_examples && o->child ? NULL : cJSON_CreateArray();
+    for (int i = 0; ex && i < g->nexamples; i++) {
         const mg_example *x = g->examples[i];
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", cJSON_CreateString(x->name));
@@ -5030,9 +5047,11 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     }
     number_list(ex);
     ADD_KEPT_BOOL(v, o, "has_examples", g->nexamples > 0);
-    add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
-                                          : cJSON_CreateNull());
-    add_cs(o, "examples", ex);
+    if (ex) {
+        add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
+                                              : cJSON_CreateNull());
+        add_cs(o, "examples", ex);
+    }
     /* Built for every message (a target may show them beside the
      * catalogue's own examples); never a value that does not validate. */
     /* A lazy view leaves them to its hook (deferred_get): most messages
@@ -5286,10 +5305,14 @@ static cJSON *message_link(const vctx *v, const msg_index *msgs, int i, const ch
         /* Strings (and nulls) are the message's, which the view holds:
          * referred to, not copied (escapes read a reference's text as a
          * copy's). The name object is copied, escapes may add inside it,
-         * unless it is a shared one (model_name). */
+         * unless it is a shared one (model_name), or the view is lazy:
+         * then its escapes are made when read, from the member list the
+         * reference shares, which mark_escapes marks where it stands (in
+         * the message), as with view_name's references (a copy per link
+         * was 2 MB of markdown's view at 1 000 messages). */
         int type = m ? m->type & 0xFF : cJSON_NULL;
-        if (type == cJSON_Object && v->share_names && (m->type & cJSON_IsReference)) {
-            add_cs(o, keys[k], cJSON_CreateObjectReference(m->child)); /* model_name's: nothing escaped in it */
+        if (type == cJSON_Object && ((v->share_names && (m->type & cJSON_IsReference)) || v->lazy)) {
+            add_cs(o, keys[k], cJSON_CreateObjectReference(m->child));
         } else {
             cJSON *c = type == cJSON_String ? cJSON_CreateStringReference(m->valuestring)
                        : type == cJSON_NULL ? cJSON_CreateNull()
@@ -5894,6 +5917,14 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         for (int i = 0; i < 4; i++)
             v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
                              (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
+        /* `index` is a builder key for the kind subsets only, which number
+         * their items by position themselves. */
+        v.drop_index = !mg_hmap_get_str(v.keep, "index") && !(v.nrules && mg_hmap_get_str(&v.esc_keys, "index"));
+        v.drop_description = !mg_hmap_get_str(v.keep, "description") &&
+                             !(v.nrules && mg_hmap_get_str(&v.esc_keys, "description"));
+        v.drop_examples = !mg_hmap_get_str(v.keep, "example") && !mg_hmap_get_str(v.keep, "examples") &&
+                          !(v.nrules && (mg_hmap_get_str(&v.esc_keys, "example") ||
+                                         mg_hmap_get_str(&v.esc_keys, "examples")));
     }
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))
@@ -6076,15 +6107,19 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
             add_bool(view, has[k], any);
             continue;
         }
-        cJSON_ArrayForEach(it, types)
+        int type_index = 0;
+        cJSON_ArrayForEach(it, types) {
             if (view_true(&v, it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")) {
                 /* index/first/last refer to the subset; `type_index` keeps
-                 * the position in `types`. */
+                 * the position in `types` (every type is an object: its
+                 * `index` there, when it has one). */
                 cJSON *e = share_item(it);
                 lazy_share(&v, e, it);
-                add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(mg_json_get(it, "index"))));
+                add_cs(e, "type_index", cJSON_CreateNumber(type_index));
                 cJSON_AddItemToArray(list, e);
             }
+            type_index++;
+        }
         number_list_v(&v, list);
         add_bool(view, has[k], list->child != NULL);
         add_cs(view, subsets[k], list);

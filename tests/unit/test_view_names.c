@@ -206,6 +206,71 @@ done:
     fixture_fini(&f, plain);
 }
 
+/* A catalogue whose channel and operation list its messages (link_messages). */
+static const char *const LINKED =
+    "asyncapi: 3.0.0\ninfo: {title: T, version: '1'}\n"
+    "channels:\n"
+    "  userSignedUp:\n"
+    "    address: user/signedup\n"
+    "    messages:\n"
+    "      signUp: {$ref: '#/components/messages/signUp'}\n"
+    "operations:\n"
+    "  sendSignUp:\n"
+    "    action: send\n"
+    "    channel: {$ref: '#/channels/userSignedUp'}\n"
+    "    messages: [{$ref: '#/channels/userSignedUp/messages/signUp'}]\n"
+    "components:\n"
+    "  messages:\n"
+    "    signUp:\n"
+    "      name: IdentitySignal\n"
+    "      payload: {type: object, properties: {a: {type: string}}}\n";
+
+/* The links to a message (an operation's, a channel's messages) in a lazy
+ * view refer to the message's name object (no copy of its seven nodes per
+ * link) and read its escapes as the eager view's copies. */
+static void message_links_should_share_the_message_name_in_a_lazy_view(void)
+{
+    fixture f;
+    cJSON *plain = view_of(&f, LINKED, SLUG);
+    CHECK(plain != NULL);
+    if (!plain) {
+        unit_note("# %s", errs);
+        fixture_fini(&f, plain);
+        return;
+    }
+    mg_view_cache *eager_cache = mg_view_cache_new(), *lazy_cache = mg_view_cache_new();
+    mg_view_escapes *esc = NULL;
+    mg_view_cache_escapes_lazy(lazy_cache, &esc);
+    cJSON *eager = mg_view_build_cached(f.m, &f.t, eager_cache, &f.d);
+    cJSON *lazy = mg_view_build_cached(f.m, &f.t, lazy_cache, &f.d);
+    CHECK(eager && lazy && esc);
+    if (!eager || !lazy || !esc)
+        goto done;
+    CHECK(same_print(plain, eager));
+    const cJSON *name = mg_json_get(at(lazy, "messages/0"), "name");
+    static const char *const links[] = {"operations/0/messages/0/name", "channels/0/messages/0/name"};
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *l = at(lazy, links[i]);
+        CHECK(name && l && (l->type & cJSON_IsReference) && l->child == name->child);
+        char path[96];
+        snprintf(path, sizeof path, "%s/raw_slug", links[i]);
+        const cJSON *x = at(eager, path), *y = lazy_at(lazy, esc, path);
+        if (!cJSON_IsString(x) || !cJSON_IsString(y) || strcmp(x->valuestring, y->valuestring) != 0) {
+            unit_note("# %s: eager %s, lazy %s\n", path, cJSON_IsString(x) ? x->valuestring : "(none)",
+                      cJSON_IsString(y) ? y->valuestring : "(none)");
+            CHECK(!"a link reads the message name's escape as the eager copy");
+        }
+    }
+    CHECK_STR(str_at(eager, "operations/0/messages/0/name/raw_slug"), "-identitySignAl");
+done:
+    cJSON_Delete(eager);
+    cJSON_Delete(lazy);
+    mg_view_escapes_free(esc);
+    mg_view_cache_free(eager_cache);
+    mg_view_cache_free(lazy_cache);
+    fixture_fini(&f, plain);
+}
+
 /* Counts the cache's line lists of printed values. */
 static size_t cached_lines(const mg_view_cache *c)
 {
@@ -229,6 +294,8 @@ static void example_lines_should_be_made_only_when_kept(void)
     CHECK(cJSON_GetArraySize(want) == 4); /* {, "userId": ..., "alpha": ..., } */
     mg_hmap keep;
     mg_hmap_init_str(&keep, sizeof(char *));
+    /* The templates read examples (without them, a pruned view has none). */
+    mg_hmap_put_str(&keep, "examples", NULL);
     mg_view_cache *c = mg_view_cache_new();
     /* Pruned without json_lines: none made, none in the view. */
     mg_view_cache_prune(c, &keep);
@@ -260,6 +327,7 @@ int main(void)
 {
     RUN(names_alike_should_share_one_cached_object);
     RUN(escaped_names_alike_should_share_within_a_lazy_view);
+    RUN(message_links_should_share_the_message_name_in_a_lazy_view);
     RUN(example_lines_should_be_made_only_when_kept);
     return unit_done();
 }
