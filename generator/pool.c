@@ -319,8 +319,9 @@ size_t mg_pool_trim(void)
      * split the huge pages (reserve) that a run covers whole. Their contents
      * are not needed (new_chunk writes a fresh head), so whether the pages
      * read back as zeros or as they were does not matter; if a call fails,
-     * they simply stay. */
-    qsort(cold + first, ncold - first, sizeof *cold, higher_first);
+     * they simply stay. (No qsort of nothing: `cold` may still be NULL.) */
+    if (ncold > first)
+        qsort(cold + first, ncold - first, sizeof *cold, higher_first);
     for (size_t i = first, j; i < ncold; i = j) {
         for (j = i + 1; j < ncold && (char *)cold[j] + CHUNK_BYTES == (char *)cold[j - 1]; j++)
             ;
