@@ -9,7 +9,8 @@
  *
  * Blocks up to MG_POOL_MAX bytes come from the pool, bigger ones from malloc.
  * The pool is one reservation of address space (MAP_NORESERVE: pages are
- * committed as they are first used) cut into 64 KiB chunks, each holding
+ * committed as they are first used; in huge pages where the system has them
+ * on request) cut into 64 KiB chunks, each holding
  * blocks of one size (a multiple of 8 bytes). A block has no header: its
  * chunk is its address rounded down, and whether it is a pool block at all is
  * whether its address is in the reservation. A cJSON node takes its 64 bytes
@@ -50,9 +51,10 @@ void mg_pool_release(void);
  * free pages (glibc's malloc_trim; elsewhere nothing). For the moments
  * between a big free and a big allocation of the other allocator: the pool
  * and malloc do not reuse each other's freed memory, and main.c keeps
- * malloc from giving it back on its own. Costs a system call per empty chunk
- * and the page faults of reusing them. */
-void mg_pool_trim(void);
+ * malloc from giving it back on its own. Costs a system call per run of
+ * adjacent empty chunks and the page faults of reusing them; returns the
+ * number of runs (calls). */
+size_t mg_pool_trim(void);
 
 /* The allocator itself (also usable without cJSON, e.g. by the unit tests).
  * mg_pool_free(NULL) does nothing; allocation failure aborts. */

@@ -4,6 +4,15 @@
 
 #include <stdint.h>
 
+/* Before any chunk (and in sanitized builds, where the pool is never
+ * installed but run.c trims between targets), a trim has nothing to give
+ * back and no list to sort. */
+static void pool_should_trim_nothing_before_any_chunk(void)
+{
+    CHECK_INT(mg_pool_trim(), 0);
+    CHECK(cold == NULL);
+}
+
 static void pool_should_reuse_a_freed_block_of_the_same_class(void)
 {
     size_t before = mg_pool_used_bytes();
@@ -166,13 +175,81 @@ static void pool_should_trim_only_empty_chunks_and_reuse_them(void)
         mg_pool_free(keep[i]);
 }
 
+/* mg_pool_trim gives a run of adjacent empty chunks back in one call, and
+ * every page of the run: each reads back as zeros. */
+static void pool_should_trim_adjacent_chunks_in_one_call(void)
+{
+    mg_pool_trim(); /* no empty chunk left from the tests before */
+    size_t reused = ncold;
+    char *top = bump;
+    /* 546 blocks of 120 bytes fill a chunk: the given-back chunks, the
+     * class's current one, then 8 fresh ones */
+    size_t n = (reused + 10) * 546;
+    unsigned char **blocks = malloc(n * sizeof *blocks);
+    if (!blocks)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        blocks[i] = mg_pool_alloc(120);
+        memset(blocks[i], 0x5A, 120);
+    }
+    CHECK(bump >= top + 8 * CHUNK_BYTES); /* 8 fresh chunks, after the given-back ones */
+    for (size_t i = 0; i < n; i++)
+        mg_pool_free(blocks[i]);
+    free(blocks);
+    size_t first = ncold;
+    size_t runs = mg_pool_trim();
+#if defined(MADV_DONTNEED)
+    CHECK(ncold >= first + 8);
+    CHECK(runs >= 1);
+    CHECK(runs <= reused + 1); /* the fresh chunks are one run */
+    int bad = 0;
+    for (size_t i = first; i < ncold; i++)
+        bad += ((unsigned char *)cold[i])[HEAD + 200] != 0;
+    CHECK_INT(bad, 0);
+#else
+    (void)reused, (void)first, (void)runs;
+#endif
+}
+
+/* The region asks for transparent huge pages (Linux: the mapping's VmFlags
+ * say "hg"). */
+static void pool_should_ask_for_huge_pages(void)
+{
+    void *p = mg_pool_alloc(64);
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) { /* not Linux, or no /proc: nothing to read */
+        mg_pool_free(p);
+        return;
+    }
+    char line[512];
+    int in = 0, flagged = 0, found = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = (uintptr_t)region_start >= lo && (uintptr_t)region_start < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            found = 1;
+            flagged |= strstr(line, " hg") != NULL;
+        }
+    }
+    fclose(f);
+    CHECK(found);
+#if defined(MADV_HUGEPAGE)
+    CHECK(flagged);
+#endif
+    mg_pool_free(p);
+}
+
 int main(void)
 {
+    RUN(pool_should_trim_nothing_before_any_chunk);
     RUN(pool_should_reuse_a_freed_block_of_the_same_class);
     RUN(pool_should_hand_out_disjoint_aligned_blocks);
     RUN(pool_should_pack_blocks_without_headers);
     RUN(pool_should_hand_back_empty_chunks);
     RUN(pool_should_trim_only_empty_chunks_and_reuse_them);
+    RUN(pool_should_trim_adjacent_chunks_in_one_call);
+    RUN(pool_should_ask_for_huge_pages);
     RUN(pool_should_give_big_blocks_to_malloc);
     RUN(pool_should_carry_cjson_trees);
     RUN(pool_should_stay_off_when_asked);
