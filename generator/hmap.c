@@ -204,20 +204,26 @@ uint32_t mg_hash_ptr(const void *p)
     return (uint32_t)x;
 }
 
+uint64_t mg_fnv_add(uint64_t h, const void *p, size_t n)
+{
+    for (const unsigned char *b = p, *e = b + n; b < e; b++)
+        h = (h ^ *b) * 1099511628211ULL;
+    return h;
+}
+
+uint32_t mg_fnv_end(uint64_t h) { return (uint32_t)(h ^ (h >> 32)); }
+
 uint32_t mg_hash_str_seed(uint32_t seed, const char *s)
 {
-    uint64_t h = 14695981039346656037ULL ^ seed;
+    uint64_t h = MG_FNV_START ^ seed;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         h = (h ^ *p) * 1099511628211ULL;
-    return (uint32_t)(h ^ (h >> 32));
+    return mg_fnv_end(h);
 }
 
 uint32_t mg_hash_mem_seed(uint32_t seed, const void *p, size_t n)
 {
-    uint64_t h = 14695981039346656037ULL ^ seed;
-    for (const unsigned char *b = p, *e = b + n; b < e; b++)
-        h = (h ^ *b) * 1099511628211ULL;
-    return (uint32_t)(h ^ (h >> 32));
+    return mg_fnv_end(mg_fnv_add(MG_FNV_START ^ seed, p, n));
 }
 
 uint32_t mg_hash_words(uint32_t seed, const void *p, size_t n)

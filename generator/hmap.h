@@ -81,6 +81,13 @@ uint32_t mg_hash_str_seed(uint32_t seed, const char *s);
 /* The same hash of n bytes (not NUL-terminated; equal to mg_hash_str_seed of
  * the same bytes as a C string). */
 uint32_t mg_hash_mem_seed(uint32_t seed, const void *p, size_t n);
+/* The same hash in steps, for a key made of parts that are never one string
+ * (vplan's URIs, hashed from their parent's state): the state starts at
+ * MG_FNV_START, takes n bytes per mg_fnv_add, and mg_fnv_end gives what
+ * mg_hash_str gives of all the bytes added. */
+#define MG_FNV_START 14695981039346656037ULL
+uint64_t mg_fnv_add(uint64_t state, const void *p, size_t n);
+uint32_t mg_fnv_end(uint64_t state);
 /* A hash of n bytes read eight at a time: every byte counts (keys such as
  * `Msg0012Payload` and `Msg0022Payload` differ in the middle only), at an
  * eighth of the steps of the hashes above, for long keys hashed often. Not

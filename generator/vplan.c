@@ -1619,14 +1619,6 @@ static size_t node_uri_at(pctx *c, const mg_doc *doc, const cJSON *node)
     return at;
 }
 
-/* mg_hash_str's state (FNV-1a) after the bytes p[0..n). */
-static uint64_t fnv_bytes(uint64_t h, const char *p, size_t n)
-{
-    for (const unsigned char *b = (const unsigned char *)p, *e = b + n; b < e; b++)
-        h = (h ^ *b) * 1099511628211ULL;
-    return h;
-}
-
 /* mg_hash_str's state after the URI of node `e` (node_uri_at's) made
  * relative to c->root_dir, made from its parent's state and the bytes its
  * own step adds (kept in e->fnv), or 0 where the state does not tell:
@@ -1642,12 +1634,12 @@ static int uri_state(pctx *c, const mg_doc *doc, node_ent *e)
             ok = dn <= pn;
             if (ok) {
                 size_t skip = strncmp(doc->path, c->root_dir, dn) ? 0 : dn;
-                h = fnv_bytes(fnv_bytes(14695981039346656037ULL, doc->path + skip, pn - skip), "#", 1);
+                h = mg_fnv_add(mg_fnv_add(MG_FNV_START, doc->path + skip, pn - skip), "#", 1);
             }
         } else {
             node_ent *p = mg_hmap_get_ptr(&c->nodes, e->parent);
             ok = uri_state(c, doc, p);
-            h = fnv_bytes(p->fnv, "/", 1);
+            h = mg_fnv_add(p->fnv, "/", 1);
             const char *t = e->node->string ? e->node->string : "";
             if (ok && cJSON_IsArray(e->parent)) { /* as put_uint writes it */
                 char num[16];
@@ -1656,12 +1648,12 @@ static int uri_state(pctx *c, const mg_doc *doc, node_ent *e)
                 do
                     num[--k] = (char)('0' + v % 10);
                 while ((v /= 10) != 0);
-                h = fnv_bytes(h, num + k, sizeof num - k);
+                h = mg_fnv_add(h, num + k, sizeof num - k);
             } else if (ok && !strpbrk(t, "~/")) { /* as node_uri_at: most tokens at once */
-                h = fnv_bytes(h, t, strlen(t));
+                h = mg_fnv_add(h, t, strlen(t));
             } else if (ok) { /* as mg_jptr_append_token writes it */
                 for (; *t; t++)
-                    h = *t == '~' ? fnv_bytes(h, "~0", 2) : *t == '/' ? fnv_bytes(h, "~1", 2) : fnv_bytes(h, t, 1);
+                    h = *t == '~' ? mg_fnv_add(h, "~0", 2) : *t == '/' ? mg_fnv_add(h, "~1", 2) : mg_fnv_add(h, t, 1);
             }
         }
         e->fnv = h;
@@ -1681,7 +1673,7 @@ static int uri_hash_of(pctx *c, const mg_doc *doc, const cJSON *node, uint32_t *
     node_ent *e = mg_hmap_get_ptr(&c->nodes, node);
     if (!uri_state(c, doc, e))
         return 0;
-    *hash = (uint32_t)(e->fnv ^ (e->fnv >> 32));
+    *hash = mg_fnv_end(e->fnv);
     return 1;
 }
 
