@@ -4492,6 +4492,12 @@ static int kept_key_slow(const vctx *v, const char *k)
     return v->nrules && mg_hmap_get_str(&v->esc_keys, k) != NULL;
 }
 
+/* Whether a pruned view's templates (v->keep) or an escape read key `k`. */
+static int target_reads(const vctx *v, const char *k)
+{
+    return mg_hmap_get_str(v->keep, k) || (v->nrules && mg_hmap_get_str(&v->esc_keys, k));
+}
+
 /* kept_key_slow, remembered by the key's address: kept_name is asked about
  * string literals (and kept_key about members with literal names), a few
  * hundred addresses asked about 700 000 times in a generate. */
@@ -5915,16 +5921,12 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         v.kept_fast = mg_xcalloc(KEPT_FAST, sizeof *v.kept_fast);
         static const char *const flag_keys[] = {"is_object", "is_enum", "is_union", "is_alias"};
         for (int i = 0; i < 4; i++)
-            v.info_flag[i] = mg_hmap_get_str(v.keep, flag_keys[i]) ||
-                             (v.nrules && mg_hmap_get_str(&v.esc_keys, flag_keys[i]));
+            v.info_flag[i] = target_reads(&v, flag_keys[i]);
         /* `index` is a builder key for the kind subsets only, which number
          * their items by position themselves. */
-        v.drop_index = !mg_hmap_get_str(v.keep, "index") && !(v.nrules && mg_hmap_get_str(&v.esc_keys, "index"));
-        v.drop_description = !mg_hmap_get_str(v.keep, "description") &&
-                             !(v.nrules && mg_hmap_get_str(&v.esc_keys, "description"));
-        v.drop_examples = !mg_hmap_get_str(v.keep, "example") && !mg_hmap_get_str(v.keep, "examples") &&
-                          !(v.nrules && (mg_hmap_get_str(&v.esc_keys, "example") ||
-                                         mg_hmap_get_str(&v.esc_keys, "examples")));
+        v.drop_index = !target_reads(&v, "index");
+        v.drop_description = !target_reads(&v, "description");
+        v.drop_examples = !target_reads(&v, "example") && !target_reads(&v, "examples");
     }
     for (int i = 0; i < LZ_NNAMES; i++)
         if (kept_name(&v, lz_names[i]))

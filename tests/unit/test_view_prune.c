@@ -9,8 +9,8 @@
  * catalogues of tests/catalogues and the golden cases' inputs, cuts both to
  * the template names and compares them. It also checks what a pruned view
  * leaves out that the comparison cannot see: `index`, `description` and a
- * message's examples, for templates that do not read them (and the kind subsets' type_index without
- * `index`). */
+ * message's examples, for templates that do not read them (and the kind
+ * subsets' type_index without `index`). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,9 +225,8 @@ static void pruned_views_should_hold_index_description_and_examples_only_for_the
 static size_t subset_items;
 
 /* The kind subsets of a view pruned to a target's names and them, without
- * `index`: each
- * item's type_index is still its type's position in the full view's
- * `types`. */
+ * `index`: each item's type_index is still its type's position in the full
+ * view's `types`. */
 static void subsets_target(const char *catalogue, const mg_model *m, const mg_target *t, const char *target,
                            const mg_hmap *keep, mg_diag *d)
 {
