@@ -3953,14 +3953,38 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
 
 static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text);
 
-static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
+/* Whether `b` takes add_constraints's constants (has_constraints, an
+ * empty constraint_list): a lazy view's batch where neither is a member
+ * (a member would come before `constraints` instead of after). */
+static int constraints_batched(const vctx *v, const lz_batch *b)
 {
-    ADD_KEPT_BOOL(v, o, "has_constraints", c && c->child);
+    return b->on && (v->lz_ok >> LZ_has_constraints & v->lz_ok >> LZ_constraint_list & 1);
+}
+
+/* add_constraints's constants, into `b` (constraints_batched): with the
+ * rest of an object's batch, one put, and a type info's memo holds them
+ * (an add_const apiece per type info and target was 0.7 M instructions of
+ * a generate). */
+static void constraints_batch(vctx *v, lz_batch *b, cJSON *o, const cJSON *c)
+{
+    int has = c && c->child;
+    LZB_KEPT_BOOL(v, b, o, LZ_has_constraints, has);
+    if (!has && (v->lz_kept >> LZ_constraint_list & 1))
+        lzb_add(v, b, o, LZ_constraint_list, cJSON_Array);
+}
+
+/* has_constraints, constraints and constraint_list of `o`; with
+ * `batched`, constraints_batch gave the constants. */
+static void add_constraints(vctx *v, cJSON *o, const cJSON *c, int batched)
+{
+    if (!batched)
+        ADD_KEPT_BOOL(v, o, "has_constraints", c && c->child);
     ADD_KEPT(v, o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     if (!kept_name(v, "constraint_list"))
         return;
     if (!c || !c->child) {
-        add_const(v, o, "constraint_list", cJSON_Array);
+        if (!batched)
+            add_const(v, o, "constraint_list", cJSON_Array);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -4008,7 +4032,8 @@ enum {
     TI_KEY_PATTERN = 1u << 10,
     TI_ENUM = 1u << 11,
     TI_KIND_SHIFT = 12, /* r->kind: 4 bits */
-    TI_REF_SHIFT = 16   /* the referred type's kind + 1, or 0: 3 bits */
+    TI_REF_SHIFT = 16, /* the referred type's kind + 1, or 0: 3 bits */
+    TI_CONSTRAINTS = 1u << 19
 };
 
 /* Every fact of `r` that a test of type_info_members's batch reads: two
@@ -4029,6 +4054,7 @@ static uint32_t ti_facts(const mg_typeref *r, int rec, int literal, int tuple_ex
     f |= tuple_exact ? TI_TUPLE_EXACT : 0;
     f |= r->key_pattern ? TI_KEY_PATTERN : 0;
     f |= has_enum ? TI_ENUM : 0;
+    f |= r->constraints && r->constraints->child ? TI_CONSTRAINTS : 0;
     return f;
 }
 
@@ -4143,6 +4169,9 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    int batched = constraints_batched(v, &b);
+    if (fill && batched)
+        constraints_batch(v, &b, o, r->constraints);
     if (!fill) {
         b.d = memo->d;
         b.n = memo->n;
@@ -4152,7 +4181,7 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         memo->n = b.n;
     }
     lzb_done(v, &b, o);
-    add_constraints(v, o, r->constraints);
+    add_constraints(v, o, r->constraints, batched);
     return o;
 }
 
@@ -4647,8 +4676,11 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
+    int batched = constraints_batched(v, &b);
+    if (batched)
+        constraints_batch(v, &b, o, t->constraints);
     lzb_done(v, &b, o);
-    add_constraints(v, o, t->constraints);
+    add_constraints(v, o, t->constraints, batched);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
