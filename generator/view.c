@@ -3061,6 +3061,27 @@ static void add_position(vctx *v, cJSON *it, int first, int last)
     add_const(v, it, "last", last ? cJSON_True : cJSON_False);
 }
 
+/* Whether an item's first and last go in its constant batch as it is made
+ * (positions_batch), not by number_list_v once its list is complete: a
+ * lazy view that leaves both out (add_position's own test). */
+static int positions_batched(const vctx *v)
+{
+    return v->lz_direct && (v->lz_ok >> LZ_first & v->lz_ok >> LZ_last & 1);
+}
+
+/* number_list_v for a list whose items have their first and last already
+ * (positions_batch): their `index` only. */
+static void number_list_index(vctx *v, cJSON *list)
+{
+    int i = 0;
+    cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        if (cJSON_IsObject(it) && (!v->drop_index || !it->child))
+            add_cs(it, "index", cJSON_CreateNumber(i));
+        i++;
+    }
+}
+
 /* The constants of one object made in a row (a type info's thirty), named
  * by their numbers in lz_names: kept as bit sets until lzb_done, for a
  * lazy view, instead of add_const's per-member work. */
@@ -3095,6 +3116,16 @@ __attribute__((always_inline)) static inline void lzb_add(vctx *v, lz_batch *b, 
         if ((v)->lz_kept >> (id) & 1)                                                 \
             lzb_add((v), (b), (o), (id), (cond) ? cJSON_True : cJSON_False);          \
     } while (0)
+
+/* add_position's first and last, into `b` (positions_batched): with the
+ * item's other constants, one put, not two lz_put calls that each make
+ * the item's sets pending again once its list is complete (an
+ * lz_desc_switch per field and type, each interning the sets before). */
+static void positions_batch(vctx *v, lz_batch *b, cJSON *o, int first, int last)
+{
+    lzb_add(v, b, o, LZ_first, first ? cJSON_True : cJSON_False);
+    lzb_add(v, b, o, LZ_last, last ? cJSON_True : cJSON_False);
+}
 
 /* Puts the batch's constants on `o`. */
 static void lzb_done(vctx *v, lz_batch *b, cJSON *o)
@@ -3953,14 +3984,38 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
 
 static void add_json_form(vctx *v, cJSON *o, const char *key, const cJSON *j, int pretty, const char *null_text);
 
-static void add_constraints(vctx *v, cJSON *o, const cJSON *c)
+/* Whether `b` takes add_constraints's constants (has_constraints, an
+ * empty constraint_list): a lazy view's batch where neither is a member
+ * (a member would come before `constraints` instead of after). */
+static int constraints_batched(const vctx *v, const lz_batch *b)
 {
-    ADD_KEPT_BOOL(v, o, "has_constraints", c && c->child);
+    return b->on && (v->lz_ok >> LZ_has_constraints & v->lz_ok >> LZ_constraint_list & 1);
+}
+
+/* add_constraints's constants, into `b` (constraints_batched): with the
+ * rest of an object's batch, one put, and a type info's memo holds them
+ * (an add_const apiece per type info and target was 0.7 M instructions of
+ * a generate). */
+static void constraints_batch(vctx *v, lz_batch *b, cJSON *o, const cJSON *c)
+{
+    int has = c && c->child;
+    LZB_KEPT_BOOL(v, b, o, LZ_has_constraints, has);
+    if (!has && (v->lz_kept >> LZ_constraint_list & 1))
+        lzb_add(v, b, o, LZ_constraint_list, cJSON_Array);
+}
+
+/* has_constraints, constraints and constraint_list of `o`; with
+ * `batched`, constraints_batch gave the constants. */
+static void add_constraints(vctx *v, cJSON *o, const cJSON *c, int batched)
+{
+    if (!batched)
+        ADD_KEPT_BOOL(v, o, "has_constraints", c && c->child);
     ADD_KEPT(v, o, "constraints", c ? model_raw(v, c) : cJSON_CreateObject());
     if (!kept_name(v, "constraint_list"))
         return;
     if (!c || !c->child) {
-        add_const(v, o, "constraint_list", cJSON_Array);
+        if (!batched)
+            add_const(v, o, "constraint_list", cJSON_Array);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -4008,7 +4063,8 @@ enum {
     TI_KEY_PATTERN = 1u << 10,
     TI_ENUM = 1u << 11,
     TI_KIND_SHIFT = 12, /* r->kind: 4 bits */
-    TI_REF_SHIFT = 16   /* the referred type's kind + 1, or 0: 3 bits */
+    TI_REF_SHIFT = 16, /* the referred type's kind + 1, or 0: 3 bits */
+    TI_CONSTRAINTS = 1u << 19
 };
 
 /* Every fact of `r` that a test of type_info_members's batch reads: two
@@ -4029,6 +4085,7 @@ static uint32_t ti_facts(const mg_typeref *r, int rec, int literal, int tuple_ex
     f |= tuple_exact ? TI_TUPLE_EXACT : 0;
     f |= r->key_pattern ? TI_KEY_PATTERN : 0;
     f |= has_enum ? TI_ENUM : 0;
+    f |= r->constraints && r->constraints->child ? TI_CONSTRAINTS : 0;
     return f;
 }
 
@@ -4143,6 +4200,9 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         LZB_KEPT_BOOL(v, &b, o, LZ_has_enum, en != NULL);
     if (en)
         add_cs(o, "enum", model_raw(v, en));
+    int batched = constraints_batched(v, &b);
+    if (fill && batched)
+        constraints_batch(v, &b, o, r->constraints);
     if (!fill) {
         b.d = memo->d;
         b.n = memo->n;
@@ -4152,7 +4212,7 @@ static cJSON *type_info_members(vctx *v, const mg_typeref *r, const mg_type *own
         memo->n = b.n;
     }
     lzb_done(v, &b, o);
-    add_constraints(v, o, r->constraints);
+    add_constraints(v, o, r->constraints, batched);
     return o;
 }
 
@@ -4278,7 +4338,9 @@ static void add_wire(vctx *v, cJSON *x, const char *wire)
     add_cs(x, "wire_json", cJSON_CreateStringReference(e->json));
 }
 
-static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
+/* With `pos` (positions_batched), the field is item `pos - 1` of `n`
+ * (its first and last in its batch); 0: number_list_v numbers it. */
+static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f, int pos, int n)
 {
     cJSON *o = type_info(v, f->type, owner);
     /* Member order: naming first, for readers of `msggen view`. */
@@ -4309,6 +4371,8 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     LZB_KEPT_BOOL(v, &b, x, LZ_read_only, f->read_only);
     LZB_KEPT_BOOL(v, &b, x, LZ_write_only, f->write_only);
     LZB_KEPT_BOOL(v, &b, x, LZ_deprecated, f->deprecated);
+    if (pos)
+        positions_batch(v, &b, x, pos == 1, pos == n);
     lzb_done(v, &b, x);
     /* The type info's members after the field's own, by linking the two
      * lists (cJSON keeps a list's last item in its first item's `prev`): a
@@ -4529,7 +4593,8 @@ static int plan_member_kept(void *arg, const cJSON *member)
     return kept_name(arg, member->string);
 }
 
-static cJSON *type_view(vctx *v, const mg_type *t)
+/* `pos`, `n`: as field_view's, in the list of types. */
+static cJSON *type_view(vctx *v, const mg_type *t, int pos, int n)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", model_name(v, &t->name));
@@ -4553,19 +4618,27 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 
     cJSON *fields = cJSON_CreateArray();
     cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
-    mg_mark *marks = calloc((size_t)t->nfields + 1, sizeof *marks);
+    /* On the stack for most types (a calloc and a free per type and
+     * target were 0.4 M instructions of a generate). */
+    mg_mark mark_buf[16];
+    mg_mark *marks = t->nfields < 16 ? mark_buf : calloc((size_t)t->nfields + 1, sizeof *marks);
     if (!marks)
         abort();
+    int fpos = positions_batched(v);
     for (int i = 0; i < t->nfields; i++) {
-        cJSON *f = field_view(v, t, t->fields[i]);
+        cJSON *f = field_view(v, t, t->fields[i], fpos ? i + 1 : 0, t->nfields);
         marks[i] = t->fields[i]->mark;
         cJSON_AddItemToArray(fields, f);
     }
     if (v->t) {
         check_unique(v, fields, "id", marks, "field", t->name.s[MG_CASE_RAW], t->fields);
     }
-    free(marks);
-    number_list_v(v, fields);
+    if (marks != mark_buf)
+        free(marks);
+    if (fpos)
+        number_list_index(v, fields);
+    else
+        number_list_v(v, fields);
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
@@ -4647,8 +4720,13 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_json_value(v, NULL, target, default, NULL);
         add_cs(o, "target", target);
     }
+    int batched = constraints_batched(v, &b);
+    if (batched)
+        constraints_batch(v, &b, o, t->constraints);
+    if (pos)
+        positions_batch(v, &b, o, pos == 1, pos == n);
     lzb_done(v, &b, o);
-    add_constraints(v, o, t->constraints);
+    add_constraints(v, o, t->constraints, batched);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
@@ -5988,15 +6066,19 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     cJSON **type_items = calloc((size_t)m->ntypes + 1, sizeof *type_items); /* by type index */
     if (!tm || !type_items)
         abort();
+    int tpos = positions_batched(&v);
     for (int i = 0; i < m->ntypes; i++) {
-        type_items[i] = type_view(&v, m->types[i]);
+        type_items[i] = type_view(&v, m->types[i], tpos ? i + 1 : 0, m->ntypes);
         cJSON_AddItemToArray(types, type_items[i]);
         tm[i] = m->types[i]->mark;
     }
     if (t)
         check_unique(&v, types, "id", tm, "type", NULL, NULL);
     free(tm);
-    number_list_v(&v, types);
+    if (tpos)
+        number_list_index(&v, types);
+    else
+        number_list_v(&v, types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
     const mg_vplan_consts consts = {.list = plan_lazy_consts,
