@@ -3,13 +3,16 @@
  * writes for whatever that call does not copy: here the call is a stand-in
  * that copies through the real one, or fails as the kernel may (EXDEV
  * between file systems, ENOSYS, EINVAL), part way or at once. Either way
- * every file holds exactly its bytes. */
+ * every file holds exactly its bytes. And each file written, once whole,
+ * is handed to the disk's writeback (start_writeback) before its fsync. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 static ssize_t fake_copy_range(int in, int64_t *in_off, int out, size_t n);
 #define MG_EMIT_COPY_RANGE fake_copy_range
+static void count_writeback(int fd);
+#define MG_EMIT_START_WRITEBACK count_writeback
 #define MG_EMIT_CHUNK 1000 /* the fallback crosses chunks too */
 #include "../../generator/emit.c"
 #include "testfs.h"
@@ -55,6 +58,19 @@ static ssize_t fake_copy_range(int in, int64_t *in_off, int out, size_t n)
     if (c > 0)
         fake.copied += (size_t)c;
     return c;
+}
+
+/* Calls of start_writeback, and the size of the file each was given. */
+static int writebacks;
+static long long writeback_size[16];
+
+static void count_writeback(int fd)
+{
+    struct stat sb;
+    if (writebacks < 16)
+        writeback_size[writebacks] = fstat(fd, &sb) == 0 ? (long long)sb.st_size : -1;
+    writebacks++;
+    start_writeback(fd);
 }
 
 static char root[256];
@@ -174,9 +190,29 @@ static void spilled_files_should_be_written_when_the_kernel_cannot_copy(void)
     }
 }
 
+/* One per file, once it is whole (the files go in path order), and one for
+ * the manifest, whether the file was copied by the kernel or not. */
+static void written_files_should_be_handed_to_writeback(void)
+{
+    for (int copy = 0; copy < 2; copy++) {
+        fake.piece = copy ? SIZE_MAX : 700;
+        fake.copy_calls = copy ? 1000 : 2;
+        fake.fail_errno = EXDEV;
+        fake.calls = 0;
+        fake.eintr = 0;
+        writebacks = 0;
+        CHECK_INT(emit_and_compare(), 0);
+        CHECK_INT(writebacks, (int)NFILES + 1);
+        for (size_t i = 0; i < NFILES; i++)
+            CHECK_INT(writeback_size[i], (long long)sizes[i]);
+        CHECK(writeback_size[NFILES] > 0);
+    }
+}
+
 int main(void)
 {
     RUN(spilled_files_should_be_copied_by_the_kernel);
     RUN(spilled_files_should_be_written_when_the_kernel_cannot_copy);
+    RUN(written_files_should_be_handed_to_writeback);
     return unit_done();
 }
