@@ -356,29 +356,26 @@ static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, 
  * worker-backend, where no render asks). */
 typedef struct render_bounds {
     mg_tpl_set *set;
+    const cJSON *view;
     size_t left_out;
-    size_t counted;          /* members walked so far */
+    size_t counted;          /* members walked so far; 0: the walk has not begun */
     const cJSON **pending;   /* members not yet walked: the walk's stack */
     size_t npending, cap;
 } render_bounds;
 
+/* Nothing is allocated here: most targets' renders never ask. */
 static void bounds_init(render_bounds *rb, mg_tpl_set *set, const cJSON *view, size_t left_out)
 {
     memset(rb, 0, sizeof *rb);
     rb->set = set;
+    rb->view = view;
     rb->left_out = left_out;
-    rb->counted = 1;
-    if (!(view->type & cJSON_IsReference) && view->child) {
-        rb->pending = mg_xrealloc(NULL, 16 * sizeof *rb->pending);
-        rb->cap = 16;
-        rb->pending[rb->npending++] = view->child;
-    }
 }
 
 static void bounds_push(render_bounds *rb, const cJSON *j)
 {
     if (rb->npending == rb->cap) {
-        rb->cap *= 2;
+        rb->cap = rb->cap ? 2 * rb->cap : 16;
         rb->pending = mg_xrealloc(rb->pending, rb->cap * sizeof *rb->pending);
     }
     rb->pending[rb->npending++] = j;
@@ -389,6 +386,11 @@ static void bounds_push(render_bounds *rb, const cJSON *j)
  * it is no deeper than the view. */
 static void bounds_walk(render_bounds *rb, size_t want)
 {
+    if (!rb->counted) {
+        rb->counted = 1;
+        if (!(rb->view->type & cJSON_IsReference) && rb->view->child)
+            bounds_push(rb, rb->view->child);
+    }
     while (rb->npending && rb->counted < want) {
         const cJSON *j = rb->pending[--rb->npending];
         rb->counted++;
