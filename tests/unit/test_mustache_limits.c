@@ -163,6 +163,86 @@ static void lazy_limits_should_raise_the_output_bound(void)
     mg_tpl_set_free(s);
 }
 
+/* Bounds that grow (mg_tpl_set_limits_lazy set again from fn): each call
+ * gives `step` more, until `final`, which it gives without setting itself
+ * again. */
+typedef struct {
+    mg_tpl_set *s;
+    long steps, step_steps, final_steps;
+    size_t output, step_output, final_output;
+} growing;
+
+static void grow(void *user, long *max_steps, size_t *max_output)
+{
+    growing *g = user;
+    calls++;
+    g->steps += g->step_steps;
+    g->output += g->step_output;
+    if (g->steps < g->final_steps || g->output < g->final_output) {
+        *max_steps = g->steps < g->final_steps ? g->steps : g->final_steps;
+        *max_output = g->output < g->final_output ? g->output : g->final_output;
+        mg_tpl_set_limits_lazy(g->s, grow, g);
+        return;
+    }
+    *max_steps = g->final_steps;
+    *max_output = g->final_output;
+}
+
+/* 3 * 2^22 - 1 steps: under bounds growing 2^22 at a time to 2^24 the
+ * render goes on (three calls); to 2^23 it stops where mg_tpl_set_limits
+ * stops it, with the same message. */
+static void growing_limits_should_stop_only_past_the_last(void)
+{
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_tpl_set *s = fan_out(22, 1, &d);
+    size_t len, set_len;
+    growing g = {s, 1L << 22, 1L << 22, 1L << 24, 0, 0, 0};
+    mg_buf_reset(&errs);
+    calls = 0;
+    mg_tpl_set_limits_lazy(s, grow, &g);
+    CHECK_INT(render_fan(s, &len, &d), 0);
+    CHECK_INT((long)len, 1L << 22);
+    CHECK_INT(calls, 2);
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_buf_reset(&errs);
+    mg_tpl_set_limits(s, 1L << 23, 0);
+    CHECK_INT(render_fan(s, &set_len, &d), -1);
+    mg_buf want;
+    mg_buf_init(&want);
+    mg_buf_append(&want, errs.data, errs.len);
+    mg_buf_reset(&errs);
+    calls = 0;
+    g = (growing){s, 1L << 22, 1L << 21, 1L << 23, 0, 0, 0};
+    mg_tpl_set_limits_lazy(s, grow, &g);
+    CHECK_INT(render_fan(s, &len, &d), -1);
+    CHECK_INT(calls, 2);
+    CHECK_STR(mg_buf_cstr(&errs), mg_buf_cstr(&want));
+    CHECK_INT((long)len, (long)set_len);
+    mg_buf_fini(&want);
+    mg_tpl_set_free(s);
+}
+
+/* 2^9 leaves of 200 000 bytes (97.7 MiB) under output bounds growing 64 KiB
+ * at a time: one leaf goes past several of them at once, and the render
+ * goes on all the same. */
+static void growing_limits_should_be_asked_until_they_hold_the_render(void)
+{
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_tpl_set *s = fan_out(9, 200000, &d);
+    size_t len;
+    growing g = {s, 0, 0, 0, (size_t)64 << 20, (size_t)64 << 10, (size_t)100 << 20};
+    mg_buf_reset(&errs);
+    calls = 0;
+    mg_tpl_set_limits_lazy(s, grow, &g);
+    CHECK_INT(render_fan(s, &len, &d), 0);
+    CHECK_INT((long)len, 512L * 200000);
+    CHECK(calls > 100);
+    CHECK_STR(mg_buf_cstr(&errs), "");
+    mg_tpl_set_free(s);
+}
+
 int main(void)
 {
     mg_buf_init(&errs);
@@ -170,6 +250,8 @@ int main(void)
     RUN(lazy_limits_should_let_a_render_go_on_to_the_new_bound);
     RUN(lazy_limits_should_stop_where_set_limits_stop);
     RUN(lazy_limits_should_raise_the_output_bound);
+    RUN(growing_limits_should_stop_only_past_the_last);
+    RUN(growing_limits_should_be_asked_until_they_hold_the_render);
     mg_buf_fini(&errs);
     return unit_done();
 }

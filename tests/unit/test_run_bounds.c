@@ -107,9 +107,48 @@ static void render_bound_should_grow_by_every_member_of_a_big_view(void)
     testfs_rm_rf(root);
 }
 
+/* A render that goes past the fixed bounds counts the view only as far as
+ * it needs: twice the members of the fixed bounds, then twice as many at
+ * each ask, and the whole view (the bounds it stands for, and no more
+ * asks) only when a render needs that many. */
+static void render_bounds_should_count_the_view_as_far_as_asked(void)
+{
+    cJSON *list;
+    cJSON *view = view_new(200000, 10, &list);
+    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+    render_bounds rb;
+    bounds_init(&rb, set, view, 5);
+    long fixed = MG_MAX_RENDER_STEPS / MG_RENDER_STEPS_PER_NODE;
+    long want[] = {2 * fixed, 4 * fixed, 8 * fixed, 200000L * 4 + 3};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        long steps = 0;
+        size_t output = 0;
+        bounds_of(&rb, &steps, &output);
+        CHECK_INT((long)rb.counted, want[i]);
+        CHECK_INT(steps, (want[i] + 5) * MG_RENDER_STEPS_PER_NODE);
+        CHECK_INT((long)output, (want[i] + 5) * MG_OUTPUT_BYTES_PER_NODE);
+        CHECK_INT(rb.npending != 0, i + 1 < sizeof want / sizeof *want);
+    }
+    free(rb.pending);
+    mg_tpl_set_free(set);
+    cJSON_Delete(view);
+    cJSON_Delete(list);
+}
+
+/* A runaway over a view that the walk counts in four asks stops at the
+ * bound of the whole view. */
+static void render_bound_should_be_the_whole_view_after_several_asks(void)
+{
+    testfs_mkroot(root, sizeof root, "mg-bounds");
+    CHECK_INT(runaway_bound(200000, 10), (200000L * 4 + 3) * MG_RENDER_STEPS_PER_NODE);
+    testfs_rm_rf(root);
+}
+
 int main(void)
 {
     RUN(render_bound_should_be_the_fixed_one_for_a_small_view);
     RUN(render_bound_should_grow_by_every_member_of_a_big_view);
+    RUN(render_bounds_should_count_the_view_as_far_as_asked);
+    RUN(render_bound_should_be_the_whole_view_after_several_asks);
     return unit_done();
 }
