@@ -4619,7 +4619,7 @@ static cJSON *type_view(vctx *v, const mg_type *t, int pos, int n)
     cJSON *fields = cJSON_CreateArray();
     cJSON *req = v->split_fields ? cJSON_CreateArray() : NULL, *opt = v->split_fields ? cJSON_CreateArray() : NULL;
     /* On the stack for most types (a calloc and a free per type and
-     * target were 0.4 M instructions of a generate). */
+     * target were 0.5 M instructions of a generate). */
     mg_mark mark_buf[16];
     mg_mark *marks = t->nfields < 16 ? mark_buf : calloc((size_t)t->nfields + 1, sizeof *marks);
     if (!marks)
