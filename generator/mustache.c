@@ -2935,20 +2935,18 @@ static __attribute__((noinline)) int too_large(rstate *r, const mg_tpl *t, const
     while (s && s->limits) {
         /* The set's bounds, asked for now that a render needs them
          * (mg_tpl_set_limits_lazy): this render goes on under them, as if
-         * it had begun with them. Asked again while fn sets itself again
+         * it had begun with them. Asked again while fn has more to give
          * (bounds that grow) and the render is still past them. */
         long max_steps = 0;
         size_t max_output = 0;
         mg_tpl_limits_fn *fn = s->limits;
         void *user = s->limits_user;
-        s->limits = NULL;
-        s->limits_user = NULL;
-        fn(user, &max_steps, &max_output);
-        mg_tpl_limits_fn *again = s->limits;
-        void *again_user = s->limits_user;
+        int more = fn(user, &max_steps, &max_output);
         mg_tpl_set_limits(s, max_steps, max_output);
-        s->limits = again;
-        s->limits_user = again_user;
+        if (more) {
+            s->limits = fn;
+            s->limits_user = user;
+        }
         if (s->max_steps) {
             r->steps_left += s->max_steps - r->max_steps;
             r->max_steps = s->max_steps;

@@ -101,17 +101,16 @@ void mg_tpl_set_limits(mg_tpl_set *s, long max_steps, size_t max_output);
 
 /* The same bounds, computed only if a render needs them: the first time a
  * render with this set goes past MG_MAX_RENDER_STEPS or MG_MAX_OUTPUT_BYTES
- * (most never do), the set calls fn(user, &max_steps, &max_output) once and
+ * (most never do), the set calls fn(user, &max_steps, &max_output) and
  * from then on holds what it gave as mg_tpl_set_limits would; that render
  * goes on under them. fn must give what it would have given when it was set
  * (the data it sizes must not change meanwhile), and `user` must stay valid
- * until fn is called or the set's limits are set again. Or fn may give
- * bounds below those and call mg_tpl_set_limits_lazy(s, fn, user) again
- * (bounds that grow with what a render needs): then the set holds what it
- * gave and calls fn again whenever a render goes past it, until fn gives
- * the bounds it stands for without setting itself again; a render stops
- * only past those. */
-typedef void mg_tpl_limits_fn(void *user, long *max_steps, size_t *max_output);
+ * until fn is called or the set's limits are set again. fn returns 0 when
+ * what it gave is those bounds. It may instead give bounds below them and
+ * return 1 (bounds that grow with what a render needs): then the set calls
+ * it again whenever a render goes past what it gave, until it returns 0; a
+ * render stops only past the bounds it gave then. */
+typedef int mg_tpl_limits_fn(void *user, long *max_steps, size_t *max_output);
 void mg_tpl_set_limits_lazy(mg_tpl_set *s, mg_tpl_limits_fn *fn, void *user);
 
 /* Compiles `src` and registers it as partial `name` (replacing nothing: the

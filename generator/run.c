@@ -355,7 +355,6 @@ static int render_one(const mg_target *t, const mg_target_file *f, path_tpl *p, 
  * the 10 000-message run's time, and 1.1 M instructions on
  * worker-backend, where no render asks). */
 typedef struct render_bounds {
-    mg_tpl_set *set;
     const cJSON *view;
     size_t left_out;
     size_t counted;          /* members walked so far; 0: the walk has not begun */
@@ -364,10 +363,9 @@ typedef struct render_bounds {
 } render_bounds;
 
 /* Nothing is allocated here: most targets' renders never ask. */
-static void bounds_init(render_bounds *rb, mg_tpl_set *set, const cJSON *view, size_t left_out)
+static void bounds_init(render_bounds *rb, const cJSON *view, size_t left_out)
 {
     memset(rb, 0, sizeof *rb);
-    rb->set = set;
     rb->view = view;
     rb->left_out = left_out;
 }
@@ -401,7 +399,8 @@ static void bounds_walk(render_bounds *rb, size_t want)
     }
 }
 
-static void bounds_of(void *user, long *max_steps, size_t *max_output)
+/* mg_tpl_limits_fn: 1 while the walk has members left to count. */
+static int bounds_of(void *user, long *max_steps, size_t *max_output)
 {
     render_bounds *rb = user;
     /* Asked first when a render goes past the fixed bounds: twice the
@@ -413,8 +412,7 @@ static void bounds_of(void *user, long *max_steps, size_t *max_output)
     size_t nodes = rb->counted + rb->left_out;
     *max_steps = (long)(nodes * MG_RENDER_STEPS_PER_NODE);
     *max_output = nodes * MG_OUTPUT_BYTES_PER_NODE;
-    if (rb->npending)
-        mg_tpl_set_limits_lazy(rb->set, bounds_of, rb);
+    return rb->npending != 0;
 }
 
 /* Renders file `f` once per item of its list (per message, type or enum),
@@ -461,7 +459,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_view_escapes 
     /* The render bounds grow with the catalogue: a legitimate big catalogue
      * renders, a runaway expansion still stops in time linear in the input. */
     render_bounds rb;
-    bounds_init(&rb, mg_target_partials(t), view, mg_view_escapes_left_out(esc));
+    bounds_init(&rb, view, mg_view_escapes_left_out(esc));
     mg_tpl_set_limits_lazy(mg_target_partials(t), bounds_of, &rb);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);

@@ -285,9 +285,12 @@ static void add_str(cJSON *o, const char *k, const char *s)
  * markdown's 43.6 MB view at 1 000 messages), unless it would be the
  * item's first member, which a lazy view's constants hang on. */
 static void add_position(vctx *v, cJSON *it, int first, int last);
-static void number_list_v(vctx *v, cJSON *list)
+/* Gives each object of `list` its index and, with `positions`, its first
+ * and last (without: they are in its constant batch already,
+ * positions_batched). */
+static void number_items(vctx *v, cJSON *list, int positions)
 {
-    int n = cJSON_GetArraySize(list), i = 0;
+    int n = positions ? cJSON_GetArraySize(list) : 0, i = 0;
     cJSON *it;
     cJSON_ArrayForEach(it, list) {
         if (!cJSON_IsObject(it)) {
@@ -296,14 +299,19 @@ static void number_list_v(vctx *v, cJSON *list)
         }
         if (!v || !v->drop_index || !it->child)
             add_cs(it, "index", cJSON_CreateNumber(i));
-        if (v) {
+        if (positions && v) {
             add_position(v, it, i == 0, i == n - 1);
-        } else {
+        } else if (positions) {
             add_bool(it, "first", i == 0);
             add_bool(it, "last", i == n - 1);
         }
         i++;
     }
+}
+
+static void number_list_v(vctx *v, cJSON *list)
+{
+    number_items(v, list, 1);
 }
 
 static void number_list(cJSON *list)
@@ -3069,19 +3077,6 @@ static int positions_batched(const vctx *v)
     return v->lz_direct && (v->lz_ok >> LZ_first & v->lz_ok >> LZ_last & 1);
 }
 
-/* number_list_v for a list whose items have their first and last already
- * (positions_batch): their `index` only. */
-static void number_list_index(vctx *v, cJSON *list)
-{
-    int i = 0;
-    cJSON *it;
-    cJSON_ArrayForEach(it, list) {
-        if (cJSON_IsObject(it) && (!v->drop_index || !it->child))
-            add_cs(it, "index", cJSON_CreateNumber(i));
-        i++;
-    }
-}
-
 /* The constants of one object made in a row (a type info's thirty), named
  * by their numbers in lz_names: kept as bit sets until lzb_done, for a
  * lazy view, instead of add_const's per-member work. */
@@ -4635,10 +4630,7 @@ static cJSON *type_view(vctx *v, const mg_type *t, int pos, int n)
     }
     if (marks != mark_buf)
         free(marks);
-    if (fpos)
-        number_list_index(v, fields);
-    else
-        number_list_v(v, fields);
+    number_items(v, fields, !fpos);
     int nreq = 0;
     for (int i = 0; i < t->nfields; i++)
         nreq += t->fields[i]->required != 0;
@@ -6075,10 +6067,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     if (t)
         check_unique(&v, types, "id", tm, "type", NULL, NULL);
     free(tm);
-    if (tpos)
-        number_list_index(&v, types);
-    else
-        number_list_v(&v, types);
+    number_items(&v, types, !tpos);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? mg_json_get(mg_json_get(t->desc, "helpers"), "vplan") : NULL;
     const mg_vplan_consts consts = {.list = plan_lazy_consts,

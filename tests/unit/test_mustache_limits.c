@@ -22,12 +22,13 @@ typedef struct {
     size_t output;
 } bounds;
 
-static void give(void *user, long *max_steps, size_t *max_output)
+static int give(void *user, long *max_steps, size_t *max_output)
 {
     const bounds *b = user;
     calls++;
     *max_steps = b->steps;
     *max_output = b->output;
+    return 0;
 }
 
 /* A set whose partial p0 renders p1 twice, ... p(depth) (`leaf` bytes of
@@ -163,16 +164,14 @@ static void lazy_limits_should_raise_the_output_bound(void)
     mg_tpl_set_free(s);
 }
 
-/* Bounds that grow (mg_tpl_set_limits_lazy set again from fn): each call
- * gives `step` more, until `final`, which it gives without setting itself
- * again. */
+/* Bounds that grow (fn returns 1): each call gives `step` more, until
+ * `final`, with which it returns 0. */
 typedef struct {
-    mg_tpl_set *s;
     long steps, step_steps, final_steps;
     size_t output, step_output, final_output;
 } growing;
 
-static void grow(void *user, long *max_steps, size_t *max_output)
+static int grow(void *user, long *max_steps, size_t *max_output)
 {
     growing *g = user;
     calls++;
@@ -181,11 +180,11 @@ static void grow(void *user, long *max_steps, size_t *max_output)
     if (g->steps < g->final_steps || g->output < g->final_output) {
         *max_steps = g->steps < g->final_steps ? g->steps : g->final_steps;
         *max_output = g->output < g->final_output ? g->output : g->final_output;
-        mg_tpl_set_limits_lazy(g->s, grow, g);
-        return;
+        return 1;
     }
     *max_steps = g->final_steps;
     *max_output = g->final_output;
+    return 0;
 }
 
 /* 3 * 2^22 - 1 steps: under bounds growing 2^22 at a time to 2^24 the
@@ -197,7 +196,7 @@ static void growing_limits_should_stop_only_past_the_last(void)
     mg_diag_init_sink(&d, capture, NULL);
     mg_tpl_set *s = fan_out(22, 1, &d);
     size_t len, set_len;
-    growing g = {s, 1L << 22, 1L << 22, 1L << 24, 0, 0, 0};
+    growing g = {1L << 22, 1L << 22, 1L << 24, 0, 0, 0};
     mg_buf_reset(&errs);
     calls = 0;
     mg_tpl_set_limits_lazy(s, grow, &g);
@@ -213,7 +212,7 @@ static void growing_limits_should_stop_only_past_the_last(void)
     mg_buf_append(&want, errs.data, errs.len);
     mg_buf_reset(&errs);
     calls = 0;
-    g = (growing){s, 1L << 22, 1L << 21, 1L << 23, 0, 0, 0};
+    g = (growing){1L << 22, 1L << 21, 1L << 23, 0, 0, 0};
     mg_tpl_set_limits_lazy(s, grow, &g);
     CHECK_INT(render_fan(s, &len, &d), -1);
     CHECK_INT(calls, 2);
@@ -232,7 +231,7 @@ static void growing_limits_should_be_asked_until_they_hold_the_render(void)
     mg_diag_init_sink(&d, capture, NULL);
     mg_tpl_set *s = fan_out(9, 200000, &d);
     size_t len;
-    growing g = {s, 0, 0, 0, (size_t)64 << 20, (size_t)64 << 10, (size_t)100 << 20};
+    growing g = {0, 0, 0, (size_t)64 << 20, (size_t)64 << 10, (size_t)100 << 20};
     mg_buf_reset(&errs);
     calls = 0;
     mg_tpl_set_limits_lazy(s, grow, &g);
